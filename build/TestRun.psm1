@@ -37,6 +37,10 @@ function Invoke-XunitProjects($ctx) {
         $total.Passed += [int]$counters.passed
         $total.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
         $total.Skipped += [int]$counters.notExecuted
+        if ([int]$counters.total -eq 0) {
+            Write-Host "    $($project.BaseName) ran no test: counted as one failure"
+            $total.Failed++
+        }
     }
     $total
 }

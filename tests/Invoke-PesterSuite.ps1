@@ -28,6 +28,11 @@ if ($ResultFile) {
 }
 $result = Invoke-Pester -Configuration $config
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+# A test file that yields no test at all (e.g. a here-string that swallowed its Describe) is a failure, not a pass.
+foreach ($empty in @($result.Containers | Where-Object { $_.Result -ne 'Failed' -and $_.TotalCount -eq 0 })) {
+    Write-Host "Test file with no tests: $($empty.Item)" -ForegroundColor Red
+    $failed++
+}
 [pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } |
     ConvertTo-Json | Set-Content -Path $SummaryFile
 exit ([int]($failed -gt 0))

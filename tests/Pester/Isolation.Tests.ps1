@@ -14,9 +14,9 @@ $cores = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName(
 
     function Test-KeyMgmtEnvironmentInFresh {
         $r = Invoke-FreshPwsh @"
-    Import-Module '$ModulePath'
-    $Report
-    "@
+Import-Module '$ModulePath'
+$Report
+"@
         if ($r.ExitCode -ne 0) { throw "child pwsh failed: $($r.Error)" }
         ($r.Output[-1] | ConvertFrom-Json).Checks
     }
