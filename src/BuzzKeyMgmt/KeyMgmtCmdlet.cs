@@ -1,10 +1,13 @@
 using System.Management.Automation;
+using BuzzKeyMgmt.Engine;
+using BuzzKeyMgmt.Engine.Identity;
 
 namespace BuzzKeyMgmt;
 
 /// <summary>
 /// Base of every BuzzKeyMgmt cmdlet: a cancellation token that Ctrl+C (<see cref="StopProcessing"/>) cancels,
-/// and helpers that turn failures into <see cref="ErrorRecord"/>s with stable ids and real categories.
+/// session lookup, and the translation of engine failures into <see cref="ErrorRecord"/>s with stable ids and
+/// real categories.
 /// </summary>
 public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
 {
@@ -15,12 +18,43 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    protected ErrorRecord NewError(string errorId, ErrorCategory category, string message, object? target = null,
-        Exception? inner = null, string? recommendedAction = null)
+    /// <summary>Waits for engine work on the pipeline thread; Ctrl+C turns into a pipeline stop.</summary>
+    protected T Await<T>(Task<T> task)
     {
-        var exception = inner is null ? new InvalidOperationException(message) : new InvalidOperationException(message, inner);
-        var record = new ErrorRecord(exception, errorId, category, target);
-        if (recommendedAction is not null) record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction };
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>The session to act with (-Session, else the current one). No session or an expired one stops the
+    /// command with an error that says how to connect; under 5 minutes left gives a warning.</summary>
+    protected KeyMgmtSession RequireSession(KeyMgmtSession? explicitSession)
+    {
+        KeyMgmtSession session;
+        try
+        {
+            session = SessionStore.Require(explicitSession);
+        }
+        catch (KeyMgmtException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, explicitSession));
+            throw; // unreachable
+        }
+        if (session.IsExpiringSoon)
+            WriteWarning($"The {session.Role} session for '{session.Environment}' expires in {session.TimeLeft!.Value.TotalMinutes:0.#} minutes (at {session.ExpiresAt:u}). Reconnect soon with Connect-KeyManagement.");
+        return session;
+    }
+
+    protected static ErrorRecord ToErrorRecord(KeyMgmtException ex, object? target)
+    {
+        var category = Enum.TryParse<ErrorCategory>(ex.Kind.ToString(), out var c) ? c : ErrorCategory.NotSpecified;
+        var record = new ErrorRecord(ex, ex.ErrorId, category, target);
+        if (ex.RecommendedAction is not null) record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
         return record;
     }
 

@@ -8,6 +8,9 @@ namespace BuzzKeyMgmt;
 /// The bridge: when the default load context cannot find one of the module's own assemblies (the engine, and the
 /// sandbox the engine carries), it is loaded into <see cref="ModuleLoadContext"/>. Nothing else is resolved here:
 /// third-party assemblies are reached only through the engine, inside the private context.
+/// Rule for cmdlet classes: no field (or auto-property) of an engine value type such as an enum. PowerShell loads
+/// the cmdlet types before any code of this assembly runs, and a value-type field needs the engine at type load,
+/// before the resolver exists. Reference types (parameters like -Session, output types) are resolved lazily.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
