@@ -31,6 +31,8 @@ internal sealed class HttpRequestReader(Socket socket)
         while (true)
         {
             int idx = _buf.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
+            if (idx > HttpLimits.MaxHeaderBytes)
+                throw new HttpProtocolException(431, "RequestHeaderFieldsTooLarge", $"Request header section exceeds {HttpLimits.MaxHeaderBytes} bytes.");
             if (idx >= 0)
             {
                 var head = ParseHead(_buf.AsSpan(_start, idx));
