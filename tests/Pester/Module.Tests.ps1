@@ -74,6 +74,12 @@ Describe 'Help' {
     }
 
     It 'runs every example of Test-KeyMgmtEnvironment without error' {
+        # A valid (empty) configuration file makes this machine "healthy" for the examples.
+        $config = Join-Path ([IO.Path]::GetTempPath()) "bkm-empty-$([guid]::NewGuid().ToString('n')).json"
+        Set-Content -Path $config -Value '{ "environments": {} }'
+        $saved = $env:BUZZKEYMGMT_CONFIG
+        $env:BUZZKEYMGMT_CONFIG = $config
+        try {
         foreach ($example in @((Get-Help Test-KeyMgmtEnvironment -Full).examples.example)) {
             $code = ($example.code | Out-String).Trim()
             $errors = $null
@@ -82,6 +88,7 @@ Describe 'Help' {
             # Both examples print nothing on a healthy machine (they list only warnings and failures).
             @($output).Count | Should -Be 0 -Because $code
         }
+        } finally { $env:BUZZKEYMGMT_CONFIG = $saved; Remove-Item $config }
     }
 }
 

@@ -29,7 +29,7 @@ Install-PSResource -Name BuzzKeyMgmt -Repository BuzzLocal -Scope CurrentUser -T
 $ErrorActionPreference = 'Stop'
 Import-Module BuzzKeyMgmt
 (Get-Module BuzzKeyMgmt).ModuleBase
-@(Test-KeyMgmtEnvironment | Where-Object Status -ne 'Pass').Count
+@(Test-KeyMgmtEnvironment | Where-Object { $_.Status -ne 'Pass' -and $_.Name -ne 'Configuration' }).Count
 '@
         $import.ExitCode | Should -Be 0 -Because $import.Error
         $import.Output[-2] | Should -BeLike "$FakeHome*"

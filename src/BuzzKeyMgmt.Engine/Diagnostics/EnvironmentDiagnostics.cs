@@ -10,6 +10,24 @@ public static class EnvironmentDiagnostics
     public static readonly Version MinimumPowerShell = new(7, 4);
     public static readonly Version MinimumDotNet = new(8, 0);
 
+    /// <summary>Adds the checks of one environment (configuration, credentials, clock skew, reachability, MFA) to
+    /// <see cref="Run"/>'s. These make network calls to the environment's endpoints.</summary>
+    public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(HostFacts host, DiagnosticsOptions? options, string? environmentName, CancellationToken cancellation)
+    {
+        var checks = new List<EnvironmentCheck>(Run(host, options));
+        checks.Add(ConnectivityChecks.Configuration(out var environments));
+        if (environmentName is null) return checks;
+        var environment = environments.FirstOrDefault(e => string.Equals(e.Name, environmentName, StringComparison.OrdinalIgnoreCase));
+        if (environment is null)
+        {
+            checks.Add(EnvironmentCheck.Fail("Environment", $"no environment named '{environmentName}'; known: {(environments.Count == 0 ? "none" : string.Join(", ", environments.Select(e => e.Name)))}"));
+            return checks;
+        }
+        checks.Add(EnvironmentCheck.Pass("Environment", $"{environment.Name}: account {environment.AccountId}, {environment.Region}" + (environment.EndpointUrl is { } u ? $", endpoint {u}" : "") + (environment.IsProduction ? ", production" : "")));
+        checks.AddRange(await ConnectivityChecks.RunAsync(environment, cancellation).ConfigureAwait(false));
+        return checks;
+    }
+
     public static IReadOnlyList<EnvironmentCheck> Run(HostFacts host, DiagnosticsOptions? options = null)
     {
         var checks = new List<EnvironmentCheck>

@@ -6,9 +6,11 @@ which version and from where, and in which load context: the module keeps its de
 AssemblyLoadContext so that AWS.Tools or the SqlServer module loaded in the same session cannot collide with them.
 It also runs an in-memory SQLite query (the native library loads) and checks that SqlClient's platform-specific
 build was picked. With -SqlServerConnectionString it tries to open that connection; the connection string is never
-echoed. The checks make no AWS call and are cheap enough to run at the start of every runbook.
+echoed. Without an environment (and without a session) the checks make no AWS call and are cheap enough to run at the start
+of every runbook; with -Environment they call STS and KMS once each and read the endpoint's Date header.
 '@
     Parameters  = @{
+        Environment               = 'Also check this environment: configuration, credentials (caller ARN), clock skew against the endpoint''s Date header, KMS and STS reachability, MFA device and role ARNs. Defaults to the current session''s environment.'
         SqlServerConnectionString = 'A SQL Server connection string to try to open (at most 5 seconds). The result names the server and database, never the credentials.'
     }
     Outputs     = 'One EnvironmentCheck per check: Name, Status (Pass, Warn or Fail) and Detail.'

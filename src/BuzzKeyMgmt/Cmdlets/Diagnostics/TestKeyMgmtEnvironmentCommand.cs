@@ -15,13 +15,20 @@ public sealed class TestKeyMgmtEnvironmentCommand : KeyMgmtCmdlet
     [ValidateNotNullOrEmpty]
     public string? SqlServerConnectionString { get; set; }
 
+    /// <summary>Also check this environment: credentials, clock skew, KMS and STS reachability, MFA and roles.
+    /// Without it, the current session's environment is checked when there is one.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Environment { get; set; }
+
     protected override void EndProcessing()
     {
         var table = SessionState.PSVariable.GetValue("PSVersionTable") as Hashtable;
         var host = new HostFacts(
             table?["PSVersion"]?.ToString() ?? "unknown",
             table?["PSEdition"]?.ToString() ?? "unknown");
-        foreach (var check in EnvironmentDiagnostics.Run(host, new DiagnosticsOptions(SqlServerConnectionString)))
-            WriteObject(check);
+        var environment = Environment ?? Engine.Identity.SessionStore.Current?.Environment;
+        var checks = Await(EnvironmentDiagnostics.RunAsync(host, new DiagnosticsOptions(SqlServerConnectionString), environment, Cancellation));
+        foreach (var check in checks) WriteObject(check);
     }
 }
