@@ -66,4 +66,19 @@ function Get-ClosedLoopbackPort {
     $port
 }
 
-Export-ModuleMember -Function Get-BuiltModulePath, Get-RepoRoot, Get-NuGetCache, Invoke-FreshPwsh, Get-ClosedLoopbackPort
+<#
+.SYNOPSIS
+    A real AWS SDK KMS client for the sandbox's root, for test set-up the module itself does not do (the SDK of the
+    module's lib/ folder, loaded into this session's default load context).
+#>
+function New-SandboxKmsClient($Sandbox) {
+    $lib = Join-Path (Get-BuiltModulePath) 'lib'
+    Add-Type -Path (Join-Path $lib 'AWSSDK.Core.dll'), (Join-Path $lib 'AWSSDK.KeyManagementService.dll')
+    $config = [Amazon.KeyManagementService.AmazonKeyManagementServiceConfig]::new()
+    $config.ServiceURL = $Sandbox.Endpoint
+    $config.AuthenticationRegion = $Sandbox.Region
+    [Amazon.KeyManagementService.AmazonKeyManagementServiceClient]::new(
+        [Amazon.Runtime.BasicAWSCredentials]::new($Sandbox.Root.AccessKeyId, $Sandbox.Root.SecretAccessKey), $config)
+}
+
+Export-ModuleMember -Function New-SandboxKmsClient, Get-BuiltModulePath, Get-RepoRoot, Get-NuGetCache, Invoke-FreshPwsh, Get-ClosedLoopbackPort

@@ -22,7 +22,7 @@ so. Role None keeps the base credentials as they are.
     }
     Outputs     = 'With -PassThru, the KeyMgmtSession: Environment, Role, CallerArn, Operator, ExpiresAt, TimeLeft.'
     Examples    = @(
-        @{ Title = 'Emergency role for an incident'; Code = 'Connect-KeyManagement -Environment production -Role Emergency -MfaCode 123456 -IncidentId INC-2026-0042'; Remarks = 'Assumes the Emergency role with MFA; the session name carries INC-2026-0042.' }
+        @{ Title = 'Emergency role for an incident'; Code = 'Connect-KeyManagement -Environment production -Role Emergency -MfaCode 123456 -IncidentId INC-2026-0042'; Remarks = 'Assumes the Emergency role with MFA; the session name carries INC-2026-0042.'; Run = $false }
         @{ Title = 'Practise in the sandbox'; Code = 'Start-KeyMgmtSandbox; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -PassThru'; Remarks = 'The sandbox registers the environment "sandbox" and gives the current MFA code of its virtual device.' }
     )
 }

@@ -4,6 +4,6 @@
     Parameters  = @{}
     Outputs     = 'None.'
     Examples    = @(
-        @{ Title = 'End the incident session'; Code = 'Disconnect-KeyManagement'; Remarks = 'Drops the Emergency credentials from memory.' }
+        @{ Title = 'End the incident session'; Code = 'Disconnect-KeyManagement'; Remarks = 'Drops the Emergency credentials from memory.'; Setup = 'Start-KeyMgmtSandbox; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode)' }
     )
 }

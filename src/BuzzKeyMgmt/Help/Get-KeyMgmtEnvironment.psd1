@@ -9,6 +9,6 @@ A malformed file stops the command with one error that names the file, the line 
     Outputs     = 'KeyMgmtEnvironment: Name, Region, AccountId, role ARNs, MfaSerialNumber, AlertTopicArn, AuditStore, EndpointUrl, IsProduction, Source.'
     Examples    = @(
         @{ Title = 'List every environment'; Code = 'Get-KeyMgmtEnvironment'; Remarks = 'One row per environment, with its Region, account and where it was defined.' }
-        @{ Title = 'Show one in full'; Code = 'Get-KeyMgmtEnvironment -Name sandbox | Format-List *'; Remarks = 'Every setting of the sandbox environment (after Start-KeyMgmtSandbox).' }
+        @{ Title = 'Show one in full'; Code = 'Get-KeyMgmtEnvironment -Name sandbox | Format-List *'; Remarks = 'Every setting of the sandbox environment (after Start-KeyMgmtSandbox).'; Setup = 'Start-KeyMgmtSandbox' }
     )
 }

@@ -4,6 +4,6 @@
     Parameters  = @{}
     Outputs     = 'KeyMgmtSession.'
     Examples    = @(
-        @{ Title = 'Who am I, with which role, until when'; Code = 'Get-KeyMgmtSession'; Remarks = 'Shows Environment, Role, Operator, expiry, minutes left and the caller ARN.' }
+        @{ Title = 'Who am I, with which role, until when'; Code = 'Get-KeyMgmtSession'; Remarks = 'Shows Environment, Role, Operator, expiry, minutes left and the caller ARN.'; Setup = 'Start-KeyMgmtSandbox; Connect-KeyManagement -Environment sandbox' }
     )
 }

@@ -19,8 +19,8 @@ AWS managed keys are left out of fleet results unless -IncludeAwsManaged.
     }
     Outputs     = 'KeyStatus: KeyId, Arn, Aliases, Description, State, Enabled, KeySpec, KeyUsage, Origin, KeyManager, CreationDate, RotationEnabled, RotationPeriodDays, NextRotationDate, LastRotationDate, DeletionDate, Tags, Environment.'
     Examples    = @(
-        @{ Title = 'Keys behind some aliases'; Code = '''alias/CEK_User_1'', ''alias/CEK_User_2'' | Get-KeyStatus'; Remarks = 'One KeyStatus per alias, in the order given.' }
-        @{ Title = 'Every key that is not enabled'; Code = 'Get-KeyStatus -All | Where-Object State -ne Enabled'; Remarks = 'Works through the whole fleet inside KMS''s quotas.' }
-        @{ Title = 'A pattern'; Code = 'Get-KeyStatus -Alias ''alias/CEK_User_1*'' | Format-Table'; Remarks = 'Wildcards match alias names.' }
+        @{ Title = 'Keys behind some aliases'; Code = '''alias/CEK_User_1'', ''alias/CEK_User_2'' | Get-KeyStatus'; Remarks = 'One KeyStatus per alias, in the order given.'; Setup = 'Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 30 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Admin' }
+        @{ Title = 'Every key that is not enabled'; Code = 'Get-KeyStatus -All | Where-Object State -ne Enabled'; Remarks = 'Works through the whole fleet inside KMS''s quotas.'; Setup = 'Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 30 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Admin' }
+        @{ Title = 'A pattern'; Code = 'Get-KeyStatus -Alias ''alias/CEK_User_1*'' | Format-Table'; Remarks = 'Wildcards match alias names.'; Setup = 'Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 30 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Admin' }
     )
 }

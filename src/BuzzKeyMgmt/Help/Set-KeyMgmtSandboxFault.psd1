@@ -12,6 +12,6 @@
     Outputs     = 'The FaultRule, whose Applied property counts the calls it hit.'
     Examples    = @(
         @{ Title = 'Throttle the next two DisableKey calls'; Code = 'Start-KeyMgmtSandbox; Set-KeyMgmtSandboxFault -Operation KMS.DisableKey -Kind Throttling -Count 2'; Remarks = 'Revocation must retry through them.' }
-        @{ Title = 'Realistic latency for benchmarks'; Code = 'Set-KeyMgmtSandboxFault -Operation * -Kind Latency -Probability 1 -Latency ''00:00:00.015''; Set-KeyMgmtSandboxFault -Clear'; Remarks = 'Adds 15 ms to every call, then removes it again.' }
+        @{ Title = 'Realistic latency for benchmarks'; Code = 'Set-KeyMgmtSandboxFault -Operation * -Kind Latency -Probability 1 -Latency ''00:00:00.015''; Set-KeyMgmtSandboxFault -Clear'; Remarks = 'Adds 15 ms to every call, then removes it again.'; Setup = 'Start-KeyMgmtSandbox' }
     )
 }

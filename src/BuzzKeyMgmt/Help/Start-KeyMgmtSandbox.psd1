@@ -18,6 +18,6 @@ it runs in the foreground until Ctrl+C and prints how to point the AWS CLI at it
     Outputs     = 'With -PassThru or -Wait, the SandboxServer.'
     Examples    = @(
         @{ Title = 'Start, practise, stop'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; $sandbox.Endpoint; Stop-KeyMgmtSandbox'; Remarks = 'Starts on a free port and shows the endpoint URL.' }
-        @{ Title = 'Serve the AWS CLI from another terminal'; Code = 'Start-KeyMgmtSandbox -Port 4566 -Wait'; Remarks = 'Prints the operator''s credentials and an aws --endpoint-url example; Ctrl+C stops it.' }
+        @{ Title = 'Serve the AWS CLI from another terminal'; Code = 'Start-KeyMgmtSandbox -Port 4566 -Wait'; Remarks = 'Prints the operator''s credentials and an aws --endpoint-url example; Ctrl+C stops it.'; Run = $false }
     )
 }
