@@ -116,7 +116,7 @@ public sealed class SandboxServer : IDisposable
 
     /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" (fleet seeding); returns how many were made.</summary>
     public int SeedKeys(int count, string aliasPrefix, bool rotationMix) =>
-        throw new NotSupportedException("Fleet seeding arrives with the KMS logic (KmsService.Seed); not merged yet.");
+        Kms.Seed(count, aliasPrefix, rotationMix);
 
     /// <summary>Whether KMS request quotas apply (ThrottlingException "Rate exceeded" when exceeded).</summary>
     public bool EnforceQuotas { get => _enforceQuotas; set => _enforceQuotas = value; }
