@@ -77,7 +77,7 @@ public sealed class SandboxServer : IDisposable
 
     /// <summary>The account root (all permissions) with its access key and MFA device.</summary>
     public SandboxPrincipal Root => _identities.Root;
-    /// <summary>IAM users "operator", "approver1", "approver2": KMS read, STS, SNS; each may assume the three roles.</summary>
+    /// <summary>IAM users "operator", "approver1", "approver2" (KMS read, STS, SNS) and "trainee" (no KMS permission); each may assume the three roles.</summary>
     public IReadOnlyList<SandboxPrincipal> Users => _identities.Users;
     /// <summary>The IAM user with the given name ("operator", "approver1", "approver2").</summary>
     public SandboxPrincipal User(string name) => Users.FirstOrDefault(u => u.Name == name)

@@ -45,6 +45,7 @@ Describe 'Get-KeyStatus' {
         $s.RotationPeriodDays | Should -Be 90
         ($s.NextRotationDate - $Sandbox.Clock.GetUtcNow()).TotalDays | Should -BeGreaterThan 89
         Set-KeyMgmtSandboxClock -Advance (New-TimeSpan -Days 91)
+        Connect-KeyManagement -Environment sandbox -Role Admin   # the one-hour session expired with the clock
         $after = Get-KeyStatus $keyId -IncludeRotationHistory
         $after.LastRotationDate | Should -Not -BeNullOrEmpty
         $after.LastRotationDerived | Should -BeFalse

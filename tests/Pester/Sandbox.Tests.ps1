@@ -20,9 +20,9 @@ Describe 'Start-KeyMgmtSandbox' {
         $Sandbox.EmergencyRoleArn | Should -Match ':role/BuzzKeyMgmtEmergency$'
         $Sandbox.RecoveryRoleArn | Should -Match ':role/BuzzKeyMgmtRecovery$'
         $Sandbox.MfaSerial | Should -Match ':mfa/'
-        @($Sandbox.Users.Name) | Should -Be @('operator', 'approver1', 'approver2')
-        @($Sandbox.Users.AccessKeyId | Select-Object -Unique).Count | Should -Be 3
-        @($Sandbox.Users.MfaSerial | Select-Object -Unique).Count | Should -Be 3
+        @($Sandbox.Users.Name) | Should -Be @('operator', 'approver1', 'approver2', 'trainee')
+        @($Sandbox.Users.AccessKeyId | Select-Object -Unique).Count | Should -Be 4
+        @($Sandbox.Users.MfaSerial | Select-Object -Unique).Count | Should -Be 4
     }
 
     It 'refuses a second sandbox in the same session' {
@@ -31,7 +31,7 @@ Describe 'Start-KeyMgmtSandbox' {
 
     It 'registers the sandbox environments for this session' {
         $envs = @(Get-KeyMgmtEnvironment -Name 'sandbox*')
-        @($envs.Name) | Should -Be @('sandbox', 'sandbox-approver1', 'sandbox-approver2')
+        @($envs.Name) | Should -Be @('sandbox', 'sandbox-approver1', 'sandbox-approver2', 'sandbox-trainee')
         $envs[0].EndpointUrl | Should -Be $Sandbox.Endpoint
         $envs[0].Source | Should -Be 'session'
         $envs[0].MfaSerialNumber | Should -Be ($Sandbox.Users | Where-Object Name -eq operator).MfaSerial

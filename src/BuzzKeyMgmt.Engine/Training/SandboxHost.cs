@@ -9,7 +9,7 @@ namespace BuzzKeyMgmt.Engine.Training;
 /// <summary>
 /// The sandbox of this PowerShell process, for training, drills and tests. Starting it registers session
 /// environments: "sandbox" acts as the IAM user "operator"; "sandbox-approver1" and "sandbox-approver2" act as the
-/// two approvers (separation of duties). Each uses that user's own access key and MFA device, and the sandbox clock.
+/// two approvers (separation of duties); "sandbox-trainee" acts as a user without any KMS permission. Each uses that user's own access key and MFA device, and the sandbox clock.
 /// </summary>
 public static class SandboxHost
 {
@@ -66,6 +66,7 @@ public static class SandboxHost
         yield return (EnvironmentName, server.User("operator"));
         yield return (EnvironmentName + "-approver1", server.User("approver1"));
         yield return (EnvironmentName + "-approver2", server.User("approver2"));
+        yield return (EnvironmentName + "-trainee", server.User("trainee"));
     }
 
     private static KeyMgmtEnvironment ToEnvironment(SandboxServer server, string name, SandboxPrincipal user) => new()

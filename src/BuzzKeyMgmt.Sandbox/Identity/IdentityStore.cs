@@ -3,12 +3,15 @@ using System.Collections.Concurrent;
 namespace BuzzKeyMgmt.Sandbox.Identity;
 
 /// <summary>
-/// Every identity the sandbox knows: the account root, the IAM users "operator", "approver1", "approver2", the three
+/// Every identity the sandbox knows: the account root, the IAM users "operator", "approver1", "approver2", "trainee", the three
 /// roles, and the temporary credentials handed out by AssumeRole (kept by access key id).
 /// </summary>
 internal sealed class IdentityStore
 {
-    public static readonly string[] UserNames = ["operator", "approver1", "approver2"];
+    public static readonly string[] UserNames = ["operator", "approver1", "approver2", "trainee"];
+
+    /// <summary>The IAM user with no KMS permission at all (STS and SNS only): shows what "access denied" looks like.</summary>
+    public const string NoKmsUser = "trainee";
     private readonly ConcurrentDictionary<string, CallerIdentity> _byAccessKey = new(StringComparer.Ordinal);
 
     public IdentityStore(string accountId)

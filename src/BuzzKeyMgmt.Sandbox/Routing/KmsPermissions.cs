@@ -5,7 +5,7 @@ using BuzzKeyMgmt.Sandbox.Protocols;
 namespace BuzzKeyMgmt.Sandbox.Routing;
 
 /// <summary>
-/// Which KMS actions each caller may perform: root everything; IAM users read only; Admin read + rotation, create,
+/// Which KMS actions each caller may perform: root everything; IAM users read only ("trainee": nothing); Admin read + rotation, create,
 /// aliases, tags; Emergency read + DisableKey, ScheduleKeyDeletion; Recovery read + EnableKey, CancelKeyDeletion,
 /// Encrypt, Decrypt, GenerateDataKey. Everything else is AccessDeniedException (400) worded as IAM words it.
 /// </summary>
@@ -21,6 +21,7 @@ internal static class KmsPermissions
     public static bool IsAllowed(CallerIdentity caller, SandboxRole? role, string operation)
     {
         if (caller.Kind == CallerKind.Root) return true;
+        if (caller.Kind == CallerKind.User && caller.Principal?.Name == IdentityStore.NoKmsUser) return false;
         if (Read.Contains(operation)) return true;
         if (caller.Kind != CallerKind.AssumedRole || role is null) return false;
         return role.Kind switch

@@ -5,7 +5,7 @@ The sandbox listens on 127.0.0.1 only, on -Port or a free port, and speaks KMS, 
 protocols with SigV4 checked, so the AWS SDK and the AWS CLI work against it. It has an account root, the Admin,
 Emergency and Recovery roles (Emergency and Recovery need MFA), and the IAM users operator, approver1 and approver2,
 each with its own access key and virtual MFA device. It registers the environments "sandbox" (as operator),
-"sandbox-approver1" and "sandbox-approver2" for this session. AWS's request quotas apply unless -NoQuotas. With -Wait
+"sandbox-approver1", "sandbox-approver2" and "sandbox-trainee" (no KMS permission) for this session. AWS's request quotas apply unless -NoQuotas. With -Wait
 it runs in the foreground until Ctrl+C and prints how to point the AWS CLI at it.
 '@
     Parameters  = @{

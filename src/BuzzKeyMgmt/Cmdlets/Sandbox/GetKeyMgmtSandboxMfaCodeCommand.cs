@@ -8,7 +8,7 @@ namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 public sealed class GetKeyMgmtSandboxMfaCodeCommand : SandboxCmdlet
 {
     [Parameter(ParameterSetName = "ByUser", Position = 0)]
-    [ValidateSet("operator", "approver1", "approver2", "root")]
+    [ValidateSet("operator", "approver1", "approver2", "trainee", "root")]
     public string UserName { get; set; } = "operator";
 
     [Parameter(ParameterSetName = "BySerial", Mandatory = true)]
