@@ -22,11 +22,13 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
             {
                 HttpRequestData? request;
                 string? contentType = null;
+                bool http10 = false;
                 try
                 {
                     var head = await _reader.ReadHeadAsync();
                     if (head is null) return;                       // client closed between requests
                     contentType = head.Header("Content-Type");
+                    http10 = head.Version == "HTTP/1.0";
                     request = await _reader.ReadBodyAsync(head, SendContinueAsync);
                 }
                 catch (HttpProtocolException e)
@@ -39,7 +41,7 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
 
                 var response = await pipeline(request);
                 if (response.DropConnection) return;
-                if (WantsClose(request)) response.CloseAfter = true;
+                if (WantsClose(request, http10)) response.CloseAfter = true;
                 await WriteAsync(response);
                 if (response.CloseAfter) return;
             }
@@ -56,9 +58,11 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
 
     private ValueTask SendContinueAsync() => SendAllAsync(ContinueLine);
 
-    private static bool WantsClose(HttpRequestData r)
+    /// <summary>"Connection: close", or HTTP/1.0 without "Connection: keep-alive".</summary>
+    private static bool WantsClose(HttpRequestData r, bool http10)
     {
         var c = r.Header("Connection");
+        if (http10) return c is null || !c.Contains("keep-alive", StringComparison.OrdinalIgnoreCase);
         return c is not null && c.Contains("close", StringComparison.OrdinalIgnoreCase);
     }
 
@@ -72,11 +76,12 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
         foreach (var h in r.Headers) sb.Append(h.Key).Append(": ").Append(h.Value).Append("\r\n");
         if (r.CloseAfter) sb.Append("Connection: close\r\n");
         sb.Append("\r\n");
-        int headLen = Encoding.ASCII.GetByteCount(sb.ToString());
+        var head = sb.ToString();
+        int headLen = Encoding.ASCII.GetByteCount(head);
         var buffer = ArrayPool<byte>.Shared.Rent(headLen + r.Body.Length);
         try
         {
-            Encoding.ASCII.GetBytes(sb.ToString(), buffer);
+            Encoding.ASCII.GetBytes(head, buffer);
             r.Body.CopyTo(buffer, headLen);
             await SendAllAsync(buffer.AsMemory(0, headLen + r.Body.Length));
         }

@@ -112,6 +112,16 @@ public sealed class HttpHostTests(SandboxFixture f) : IClassFixture<SandboxFixtu
         Assert.Equal(0, await stream.ReadAsync(new byte[16], token));   // server closed its side
     }
 
+    [Fact]
+    public async Task Http10_request_is_answered_and_the_connection_closed()
+    {
+        var bytes = RawRequest.Build(f.Server, "POST", "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes(CallerIdentityForm), service: "sts");
+        var text = Encoding.Latin1.GetString(bytes).Replace("POST / HTTP/1.1", "POST / HTTP/1.0");
+        var reply = await RawSocket.SendAsync(f.Server.Port, Encoding.Latin1.GetBytes(text));
+        Assert.Equal(200, reply!.Status);
+        Assert.Equal("close", reply.Headers["Connection"]);
+    }
+
     /// <summary>SDK clients for a sandbox that is not the class fixture's.</summary>
     private sealed class SandboxFixtureFor(SandboxServer server)
     {
