@@ -9,10 +9,10 @@ namespace BuzzKeyMgmt.Sandbox.Http;
 /// hands each to the pipeline and writes the answer. Framing errors get an AWS-shaped body and close the connection.
 /// </summary>
 internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueTask<HttpResponseData>> pipeline,
-    ProtocolErrorFormatter protocolError, Func<string> dateHeader)
+    ProtocolErrorFormatter protocolError, Func<string> dateHeader, TimeSpan requestTimeout)
 {
     private static readonly byte[] ContinueLine = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
-    private readonly HttpRequestReader _reader = new(socket);
+    private readonly HttpRequestReader _reader = new(socket, requestTimeout);
 
     public async Task RunAsync()
     {
@@ -51,6 +51,7 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
         catch (ObjectDisposedException) { }
         finally
         {
+            _reader.Dispose();
             try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
             socket.Dispose();
         }
