@@ -13,4 +13,6 @@ public sealed class SandboxOptions
     public string Region { get; set; } = "us-east-1";
     /// <summary>Added to the real time written in every response's Date header, to simulate a skewed endpoint.</summary>
     public TimeSpan DateHeaderSkew { get; set; }
+    /// <summary>How long a started request may take to arrive completely before it gets 408 RequestTimeout. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

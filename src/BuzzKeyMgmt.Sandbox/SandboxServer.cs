@@ -53,7 +53,7 @@ public sealed class SandboxServer : IDisposable
             Sts = new StsService(_identities, _mfa, Clock), Sns = new SnsService(AccountId, Region, Clock),
         };
         var pipeline = new RequestPipeline(_services);
-        _http = new LoopbackHttpServer(options.Port, pipeline.HandleAsync, RequestPipeline.FramingError, DateHeader);
+        _http = new LoopbackHttpServer(options.Port, pipeline.HandleAsync, RequestPipeline.FramingError, DateHeader, options.RequestTimeout);
         Port = _http.Port;
         Endpoint = $"http://127.0.0.1:{Port}";
     }
@@ -65,6 +65,8 @@ public sealed class SandboxServer : IDisposable
         if (options.Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be 0–65535.");
         if (string.IsNullOrWhiteSpace(options.AccountId) || options.AccountId.Length != 12 || !options.AccountId.All(char.IsAsciiDigit))
             throw new ArgumentException($"AccountId must be 12 digits, got '{options.AccountId}'.", nameof(options));
+        if (options.RequestTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
         if (string.IsNullOrWhiteSpace(options.Region)) throw new ArgumentException("Region is required.", nameof(options));
         return new SandboxServer(options);
     }

@@ -9,10 +9,10 @@ namespace BuzzKeyMgmt.Sandbox.Http;
 /// hands each to the pipeline and writes the answer. Framing errors get an AWS-shaped body and close the connection.
 /// </summary>
 internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueTask<HttpResponseData>> pipeline,
-    ProtocolErrorFormatter protocolError, Func<string> dateHeader)
+    ProtocolErrorFormatter protocolError, Func<string> dateHeader, TimeSpan requestTimeout)
 {
     private static readonly byte[] ContinueLine = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
-    private readonly HttpRequestReader _reader = new(socket);
+    private readonly HttpRequestReader _reader = new(socket, requestTimeout);
 
     public async Task RunAsync()
     {
@@ -22,11 +22,13 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
             {
                 HttpRequestData? request;
                 string? contentType = null;
+                bool http10 = false;
                 try
                 {
                     var head = await _reader.ReadHeadAsync();
                     if (head is null) return;                       // client closed between requests
                     contentType = head.Header("Content-Type");
+                    http10 = head.Version == "HTTP/1.0";
                     request = await _reader.ReadBodyAsync(head, SendContinueAsync);
                 }
                 catch (HttpProtocolException e)
@@ -39,7 +41,7 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
 
                 var response = await pipeline(request);
                 if (response.DropConnection) return;
-                if (WantsClose(request)) response.CloseAfter = true;
+                if (WantsClose(request, http10)) response.CloseAfter = true;
                 await WriteAsync(response);
                 if (response.CloseAfter) return;
             }
@@ -49,6 +51,7 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
         catch (ObjectDisposedException) { }
         finally
         {
+            _reader.Dispose();
             try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
             socket.Dispose();
         }
@@ -56,9 +59,11 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
 
     private ValueTask SendContinueAsync() => SendAllAsync(ContinueLine);
 
-    private static bool WantsClose(HttpRequestData r)
+    /// <summary>"Connection: close", or HTTP/1.0 without "Connection: keep-alive".</summary>
+    private static bool WantsClose(HttpRequestData r, bool http10)
     {
         var c = r.Header("Connection");
+        if (http10) return c is null || !c.Contains("keep-alive", StringComparison.OrdinalIgnoreCase);
         return c is not null && c.Contains("close", StringComparison.OrdinalIgnoreCase);
     }
 
@@ -72,11 +77,12 @@ internal sealed class HttpConnection(Socket socket, Func<HttpRequestData, ValueT
         foreach (var h in r.Headers) sb.Append(h.Key).Append(": ").Append(h.Value).Append("\r\n");
         if (r.CloseAfter) sb.Append("Connection: close\r\n");
         sb.Append("\r\n");
-        int headLen = Encoding.ASCII.GetByteCount(sb.ToString());
+        var head = sb.ToString();
+        int headLen = Encoding.ASCII.GetByteCount(head);
         var buffer = ArrayPool<byte>.Shared.Rent(headLen + r.Body.Length);
         try
         {
-            Encoding.ASCII.GetBytes(sb.ToString(), buffer);
+            Encoding.ASCII.GetBytes(head, buffer);
             r.Body.CopyTo(buffer, headLen);
             await SendAllAsync(buffer.AsMemory(0, headLen + r.Body.Length));
         }

@@ -8,6 +8,8 @@ internal static class HttpLimits
     public const int MaxHeaderCount = 100;
     /// <summary>Largest request body accepted (1 MiB); larger bodies get 413 with an AWS-shaped body.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
+    /// <summary>How long an idle keep-alive connection stays open.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>A request the HTTP layer rejects before routing (malformed framing, limits).</summary>

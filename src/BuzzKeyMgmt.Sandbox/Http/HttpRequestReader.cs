@@ -20,10 +20,13 @@ internal sealed class HttpRequestHead
 }
 
 /// <summary>Reads HTTP/1.1 requests from a socket through one reusable buffer; enforces <see cref="HttpLimits"/>.</summary>
-internal sealed class HttpRequestReader(Socket socket)
+internal sealed class HttpRequestReader(Socket socket, TimeSpan requestTimeout) : IDisposable
 {
     private byte[] _buf = new byte[8192];
     private int _start, _end;
+    private CancellationTokenSource _timeout = new();
+
+    public void Dispose() => _timeout.Dispose();
 
     /// <summary>Reads up to the blank line; null when the peer closed the connection before sending anything.</summary>
     public async ValueTask<HttpRequestHead?> ReadHeadAsync()
@@ -41,7 +44,7 @@ internal sealed class HttpRequestReader(Socket socket)
             }
             if (_end - _start > HttpLimits.MaxHeaderBytes)
                 throw new HttpProtocolException(431, "RequestHeaderFieldsTooLarge", $"Request header section exceeds {HttpLimits.MaxHeaderBytes} bytes.");
-            if (await FillAsync() == 0)
+            if (await FillAsync(insideRequest: false) == 0)
             {
                 if (_end == _start) return null;
                 throw new HttpProtocolException(400, "BadRequest", "Connection closed inside the request header section.");
@@ -132,7 +135,11 @@ internal sealed class HttpRequestReader(Socket socket)
         }
     }
 
-    private async ValueTask<int> FillAsync()
+    /// <summary>
+    /// Receives more bytes. An idle keep-alive connection is closed after <see cref="HttpLimits.IdleTimeout"/>; a request
+    /// that stalls half-sent gets 408 after the request timeout.
+    /// </summary>
+    private async ValueTask<int> FillAsync(bool insideRequest = true)
     {
         if (_start > 0 && _start == _end) { _start = _end = 0; }
         if (_end == _buf.Length)
@@ -140,7 +147,16 @@ internal sealed class HttpRequestReader(Socket socket)
             if (_start > 0) { Buffer.BlockCopy(_buf, _start, _buf, 0, _end - _start); _end -= _start; _start = 0; }
             else Array.Resize(ref _buf, _buf.Length * 2);
         }
-        int n = await socket.ReceiveAsync(_buf.AsMemory(_end), SocketFlags.None);
+        bool partial = insideRequest || _end > _start;
+        if (!_timeout.TryReset()) { _timeout.Dispose(); _timeout = new CancellationTokenSource(); }
+        _timeout.CancelAfter(partial ? requestTimeout : HttpLimits.IdleTimeout);
+        int n;
+        try { n = await socket.ReceiveAsync(_buf.AsMemory(_end), SocketFlags.None, _timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            if (partial) throw new HttpProtocolException(408, "RequestTimeout", "The request was not completed in time.");
+            return 0;
+        }
         _end += n;
         return n;
     }

@@ -11,6 +11,7 @@ internal static class HttpStatusText
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         409 => "Conflict",
         411 => "Length Required",
         413 => "Request Entity Too Large",

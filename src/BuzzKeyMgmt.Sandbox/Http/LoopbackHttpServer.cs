@@ -14,13 +14,15 @@ internal sealed class LoopbackHttpServer : IDisposable
     private readonly Func<HttpRequestData, ValueTask<HttpResponseData>> _pipeline;
     private readonly ProtocolErrorFormatter _protocolError;
     private readonly Func<string> _dateHeader;
+    private readonly TimeSpan _requestTimeout;
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private readonly Task _acceptLoop;
     private volatile bool _stopped;
 
     public LoopbackHttpServer(int port, Func<HttpRequestData, ValueTask<HttpResponseData>> pipeline,
-        ProtocolErrorFormatter protocolError, Func<string> dateHeader)
+        ProtocolErrorFormatter protocolError, Func<string> dateHeader, TimeSpan requestTimeout)
     {
+        _requestTimeout = requestTimeout;
         _pipeline = pipeline;
         _protocolError = protocolError;
         _dateHeader = dateHeader;
@@ -45,7 +47,7 @@ internal sealed class LoopbackHttpServer : IDisposable
             _open[socket] = 0;
             _ = Task.Run(async () =>
             {
-                try { await new HttpConnection(socket, _pipeline, _protocolError, _dateHeader).RunAsync(); }
+                try { await new HttpConnection(socket, _pipeline, _protocolError, _dateHeader, _requestTimeout).RunAsync(); }
                 finally { _open.TryRemove(socket, out _); }
             });
         }

@@ -112,6 +112,32 @@ public sealed class HttpHostTests(SandboxFixture f) : IClassFixture<SandboxFixtu
         Assert.Equal(0, await stream.ReadAsync(new byte[16], token));   // server closed its side
     }
 
+    [Fact]
+    public async Task Http10_request_is_answered_and_the_connection_closed()
+    {
+        var bytes = RawRequest.Build(f.Server, "POST", "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes(CallerIdentityForm), service: "sts");
+        var text = Encoding.Latin1.GetString(bytes).Replace("POST / HTTP/1.1", "POST / HTTP/1.0");
+        var reply = await RawSocket.SendAsync(f.Server.Port, Encoding.Latin1.GetBytes(text));
+        Assert.Equal(200, reply!.Status);
+        Assert.Equal("close", reply.Headers["Connection"]);
+    }
+
+    [Fact]
+    public async Task Stalled_half_sent_request_gets_408_and_other_clients_are_served_meanwhile()
+    {
+        using var server = SandboxServer.Start(new SandboxOptions { RequestTimeout = TimeSpan.FromSeconds(1) });
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", server.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part"u8.ToArray());
+        var other = await RawSocket.SendAsync(server.Port, RawRequest.Build(server, "POST", "application/x-www-form-urlencoded",
+            Encoding.ASCII.GetBytes(CallerIdentityForm), service: "sts"));
+        Assert.Equal(200, other!.Status);
+        var reply = await RawSocket.ReadReplyAsync(stream, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(408, reply!.Status);
+        Assert.Contains("<Code>RequestTimeout</Code>", reply.Body);
+    }
+
     /// <summary>SDK clients for a sandbox that is not the class fixture's.</summary>
     private sealed class SandboxFixtureFor(SandboxServer server)
     {
