@@ -12,17 +12,27 @@ namespace BuzzKeyMgmt;
 public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly ManualResetEventSlim _done = new(false, spinCount: 1);
 
     /// <summary>Cancelled when the user presses Ctrl+C; every engine call receives it.</summary>
     protected CancellationToken Cancellation => _stop.Token;
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    /// <summary>Waits for engine work on the pipeline thread; Ctrl+C turns into a pipeline stop.</summary>
+    /// <summary>Waits for engine work on the pipeline thread; Ctrl+C turns into a pipeline stop. Waits on one reused
+    /// event that barely spins, rather than Task.Wait (which spins first) or a task's wait handle (a finalizable kernel
+    /// object per wait): on a fleet read the pipeline thread may wait once per result, and neither spinning nor
+    /// finalizers may take CPU from the requests in flight.</summary>
     protected T Await<T>(Task<T> task)
     {
         try
         {
+            if (!task.IsCompleted)
+            {
+                _done.Reset();
+                task.ConfigureAwait(false).GetAwaiter().OnCompleted(_done.Set);
+                _done.Wait();
+            }
             return task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -61,6 +71,7 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
     public void Dispose()
     {
         _stop.Dispose();
+        _done.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -3,48 +3,43 @@ using System.Diagnostics;
 namespace BuzzKeyMgmt.Engine.Kms;
 
 /// <summary>
-/// Client-side pacing for one KMS operation: a token bucket refilled at a fixed rate, so fleet work stays inside
-/// AWS's per-operation request quota instead of provoking throttling. Waiters are served in order; waiting honours
-/// cancellation.
+/// Client-side pacing for one KMS operation, so fleet work stays inside AWS's per-operation request quota instead of
+/// provoking throttling. Each caller reserves the next free slot on a schedule spaced 1/rate apart (a small burst
+/// may start at once) and sleeps until its slot: one timer per call, no herd of waiters re-checking a bucket.
+/// Waiting honours cancellation (the reserved slot is then simply unused).
 /// </summary>
 public sealed class RateGate
 {
     private readonly double _ratePerSecond;
-    private readonly double _capacity;
+    private readonly long _intervalTicks;
+    private readonly long _burstTicks;
     private readonly object _gate = new();
-    private double _tokens;
-    private long _lastTicks;
+    private long _nextTicks;
 
     public RateGate(double ratePerSecond, double burstSeconds = 0.05)
     {
         if (ratePerSecond <= 0) throw new ArgumentOutOfRangeException(nameof(ratePerSecond));
         _ratePerSecond = ratePerSecond;
-        _capacity = Math.Max(1, ratePerSecond * burstSeconds);
-        _tokens = _capacity;
-        _lastTicks = Stopwatch.GetTimestamp();
+        _intervalTicks = Math.Max(1, (long)(Stopwatch.Frequency / ratePerSecond));
+        // The burst is at least one call, at most burstSeconds' worth of calls.
+        _burstTicks = Math.Max(0, (long)(Math.Max(1, ratePerSecond * burstSeconds) - 1) * _intervalTicks);
+        _nextTicks = Stopwatch.GetTimestamp() - _burstTicks;
     }
 
     public double RatePerSecond => _ratePerSecond;
 
-    public async ValueTask WaitAsync(CancellationToken cancellation)
+    public ValueTask WaitAsync(CancellationToken cancellation)
     {
-        while (true)
+        long wait;
+        lock (_gate)
         {
-            TimeSpan wait;
-            lock (_gate)
-            {
-                var now = Stopwatch.GetTimestamp();
-                _tokens = Math.Min(_capacity, _tokens + (now - _lastTicks) / (double)Stopwatch.Frequency * _ratePerSecond);
-                _lastTicks = now;
-                if (_tokens >= 1)
-                {
-                    _tokens -= 1;
-                    return;
-                }
-                wait = TimeSpan.FromSeconds((1 - _tokens) / _ratePerSecond);
-            }
-            await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, cancellation).ConfigureAwait(false);
+            var now = Stopwatch.GetTimestamp();
+            var slot = Math.Max(_nextTicks, now - _burstTicks);
+            _nextTicks = slot + _intervalTicks;
+            wait = slot - now;
         }
+        if (wait <= 0) return ValueTask.CompletedTask;
+        return new ValueTask(Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), cancellation));
     }
 }
 

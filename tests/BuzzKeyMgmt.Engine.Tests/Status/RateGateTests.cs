@@ -7,9 +7,9 @@ public class RateGateTests
     [Fact]
     public void Lets_a_burst_through_at_once_then_makes_callers_wait()
     {
-        // 1,000/s with a 10 ms burst: 10 calls pass without waiting; the 11th must wait for a token.
-        var gate = new RateGate(1000, burstSeconds: 0.01);
-        for (var i = 0; i < 10; i++) Assert.True(gate.WaitAsync(CancellationToken.None).IsCompletedSuccessfully, $"call {i}");
+        // 1/s with a 3 s burst: 3 calls pass without waiting; the 4th is given a slot about a second later.
+        var gate = new RateGate(1, burstSeconds: 3);
+        for (var i = 0; i < 3; i++) Assert.True(gate.WaitAsync(CancellationToken.None).IsCompletedSuccessfully, $"call {i}");
         Assert.False(gate.WaitAsync(CancellationToken.None).IsCompleted);
     }
 

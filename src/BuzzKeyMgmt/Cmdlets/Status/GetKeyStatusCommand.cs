@@ -51,6 +51,13 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
         foreach (var key in KeyId) _keys.Add(KeyReference.Parse(key));
     }
 
+    /// <summary>The next result: taken at once when it is ready, else waited for on the pipeline thread.</summary>
+    private bool NextResult(IAsyncEnumerator<KeyStatusOutcome> results)
+    {
+        var next = results.MoveNextAsync();
+        return next.IsCompletedSuccessfully ? next.Result : Await(next.AsTask());
+    }
+
     protected override void EndProcessing()
     {
         var session = RequireSession(Session);
@@ -72,7 +79,7 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
         try
         {
             if (fleet) WriteProgress(progress);
-            while (Await(results.MoveNextAsync().AsTask()))
+            while (NextResult(results))
             {
                 var outcome = results.Current;
                 done++;
