@@ -50,6 +50,34 @@ public abstract partial class AdoAuditStore
         });
     }
 
+    /// <summary>
+    /// Appends many rows in one transaction (bulk import, benchmarks): same chain rules and AuditId idempotency as
+    /// <see cref="Append"/>, one commit at the end. Returns the number of rows inserted.
+    /// </summary>
+    public long AppendMany(IEnumerable<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return Run(create: false, connection =>
+        {
+            using var transaction = BeginWriteTransaction(connection);
+            LockChain(connection, transaction);
+            var (sequence, previousHash) = ReadTail(connection, transaction);
+            long inserted = 0;
+            foreach (var entry in entries)
+            {
+                var normalized = AuditEntryRules.Normalize(entry);
+                var record = new AuditRecord(normalized, sequence, previousHash,
+                    AuditHasher.ComputeRowHash(normalized, sequence, previousHash));
+                if (!InsertChained(connection, transaction, record)) continue;
+                previousHash = record.RowHash;
+                sequence++;
+                inserted++;
+            }
+            transaction.Commit();
+            return inserted;
+        });
+    }
+
     public bool Contains(Guid auditId) =>
         Run(create: false, connection => FindByAuditId(connection, null, auditId) is not null);
 
