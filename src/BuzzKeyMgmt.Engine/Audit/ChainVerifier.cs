@@ -17,37 +17,46 @@ public static class ChainVerifier
         foreach (var row in rowsInSequenceOrder)
         {
             if (row.Sequence != expectedSequence)
-                return Broken(row, count, ChainBreak.SequenceGap, expectedSequence, previousHash,
-                    $"expected Sequence {expectedSequence} but found {row.Sequence}: a row is missing or rows were renumbered.");
+                return Broken(row.Sequence, row.AuditId, count, ChainBreak.SequenceGap, expectedSequence, previousHash,
+                    GapProblem(expectedSequence, row.Sequence));
             if (!string.Equals(row.PreviousHash, previousHash, StringComparison.Ordinal))
-                return Broken(row, count, ChainBreak.PreviousHashMismatch, expectedSequence, previousHash,
-                    $"PreviousHash {row.PreviousHash} is not the RowHash {previousHash} of the row before: rows were removed or reordered.");
+                return Broken(row.Sequence, row.AuditId, count, ChainBreak.PreviousHashMismatch, expectedSequence, previousHash,
+                    LinkProblem(row.PreviousHash, previousHash));
             var actual = AuditHasher.ComputeRowHash(row, row.Sequence, row.PreviousHash);
             if (!string.Equals(actual, row.RowHash, StringComparison.Ordinal))
-                return Broken(row, count, ChainBreak.RowHashMismatch, expectedSequence, previousHash,
-                    $"stored RowHash {row.RowHash} does not match the row's content (computed {actual}): the row was altered.");
+                return Broken(row.Sequence, row.AuditId, count, ChainBreak.RowHashMismatch, expectedSequence, previousHash,
+                    ContentProblem(row.RowHash, actual));
             previousHash = row.RowHash;
             expectedSequence++;
             count++;
         }
 
-        if (expectedSequence - 1 < expectedMinimumLastSequence)
-        {
-            return new ChainVerification
-            {
-                RowsChecked = count, Break = ChainBreak.SequenceGap, BrokenSequence = expectedSequence,
-                Problem = $"the chain ends at Sequence {expectedSequence - 1} but the anchor says {expectedMinimumLastSequence}: rows were removed from the end.",
-                LastSequence = expectedSequence - 1, LastRowHash = previousHash,
-            };
-        }
-
-        return new ChainVerification { RowsChecked = count, LastSequence = expectedSequence - 1, LastRowHash = previousHash };
+        return Completed(count, expectedSequence - 1, previousHash, expectedMinimumLastSequence);
     }
 
-    private static ChainVerification Broken(AuditRecord row, long count, ChainBreak kind, long expected, string lastHash, string problem) =>
+    internal static ChainVerification Completed(long count, long lastSequence, string lastHash, long expectedMinimumLastSequence = 0) =>
+        lastSequence < expectedMinimumLastSequence
+            ? new ChainVerification
+            {
+                RowsChecked = count, Break = ChainBreak.SequenceGap, BrokenSequence = lastSequence + 1,
+                Problem = $"the chain ends at Sequence {lastSequence} but the anchor says {expectedMinimumLastSequence}: rows were removed from the end.",
+                LastSequence = lastSequence, LastRowHash = lastHash,
+            }
+            : new ChainVerification { RowsChecked = count, LastSequence = lastSequence, LastRowHash = lastHash };
+
+    internal static string GapProblem(long expected, long found) =>
+        $"expected Sequence {expected} but found {found}: a row is missing or rows were renumbered.";
+
+    internal static string LinkProblem(string stored, string previous) =>
+        $"PreviousHash {stored} is not the RowHash {previous} of the row before: rows were removed or reordered.";
+
+    internal static string ContentProblem(string stored, string computed) =>
+        $"stored RowHash {stored} does not match the row's content (computed {computed}): the row was altered.";
+
+    internal static ChainVerification Broken(long sequence, Guid? auditId, long count, ChainBreak kind, long expected, string lastHash, string problem) =>
         new()
         {
-            RowsChecked = count, Break = kind, BrokenSequence = row.Sequence, BrokenAuditId = row.AuditId,
+            RowsChecked = count, Break = kind, BrokenSequence = sequence, BrokenAuditId = auditId,
             Problem = problem, LastSequence = expected - 1, LastRowHash = lastHash,
         };
 }

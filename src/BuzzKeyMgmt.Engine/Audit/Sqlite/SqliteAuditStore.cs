@@ -99,6 +99,10 @@ public sealed class SqliteAuditStore : AdoAuditStore
         }
     }
 
+    /// <summary>Verifies over the stored bytes without building row objects (see <see cref="SqliteChainScanner"/>).</summary>
+    public override ChainVerification VerifyChain() =>
+        Run(create: false, connection => SqliteChainScanner.Verify((SqliteConnection)connection));
+
     protected override DbTransaction BeginWriteTransaction(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false);
 

@@ -131,7 +131,7 @@ public abstract partial class AdoAuditStore
         }
     }
 
-    public ChainVerification VerifyChain() => Run(create: false, connection =>
+    public virtual ChainVerification VerifyChain() => Run(create: false, connection =>
     {
         using var command = Command(connection, null, $"SELECT {AuditColumns} FROM KeyManagementAudit ORDER BY Sequence");
         using var reader = command.ExecuteReader();
