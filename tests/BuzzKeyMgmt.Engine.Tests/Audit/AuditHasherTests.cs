@@ -37,6 +37,7 @@ public sealed class AuditHasherTests
         var text = AuditHasher.Canonicalize(Example, 1, AuditHasher.GenesisHash);
         var expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
         Assert.Equal(expected, AuditHasher.ComputeRowHash(Example, 1, AuditHasher.GenesisHash));
+        Assert.Equal("b7a286478ff10ad55c9781b175df00a10fee5b2a3a565815704d26f787ce8f9e", expected); // pinned in sql/README.md
     }
 
     [Fact]
