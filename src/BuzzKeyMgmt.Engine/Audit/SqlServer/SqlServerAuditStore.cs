@@ -89,13 +89,16 @@ public sealed class SqlServerAuditStore : AdoAuditStore
             throw new AuditStoreException(AuditErrorCodes.ChainConflict, $"Could not take the audit chain lock (sp_getapplock returned {code}).");
     }
 
+    protected override void LockForMigration(DbConnection connection, DbTransaction transaction)
+    {
+        using var command = Command(connection, transaction,
+            "DECLARE @result INT; EXEC @result = sys.sp_getapplock @Resource = N'BuzzKeyMgmt.Migrate', @LockMode = N'Exclusive', " +
+            "@LockOwner = N'Transaction', @LockTimeout = 60000; IF @result < 0 THROW 51004, N'Timed out waiting for the migration lock.', 1;");
+        command.ExecuteNonQuery();
+    }
+
     protected override void ExecuteScript(DbConnection connection, DbTransaction transaction, MigrationScript script)
     {
-        using (var lockCommand = Command(connection, transaction,
-            "EXEC sys.sp_getapplock @Resource = N'BuzzKeyMgmt.Migrate', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 60000;"))
-        {
-            lockCommand.ExecuteNonQuery();
-        }
         foreach (var batch in script.Batches())
         {
             using var command = Command(connection, transaction, batch);

@@ -33,6 +33,9 @@ public abstract partial class AdoAuditStore : IAuditStore
     /// <summary>A transaction that serialises writers (SQLite BEGIN IMMEDIATE, SQL Server serializable).</summary>
     protected abstract DbTransaction BeginWriteTransaction(DbConnection connection);
 
+    /// <summary>Serialises migrating processes inside the migration transaction (no-op where the transaction already does).</summary>
+    protected virtual void LockForMigration(DbConnection connection, DbTransaction transaction) { }
+
     /// <summary>Runs one migration script inside <paramref name="transaction"/>.</summary>
     protected abstract void ExecuteScript(DbConnection connection, DbTransaction transaction, MigrationScript script);
 
@@ -55,6 +58,7 @@ public abstract partial class AdoAuditStore : IAuditStore
         foreach (var script in Scripts)
         {
             using var transaction = BeginWriteTransaction(connection);
+            LockForMigration(connection, transaction);
             if (AppliedVersions(connection, transaction).Contains(script.Version))
             {
                 transaction.Commit();
