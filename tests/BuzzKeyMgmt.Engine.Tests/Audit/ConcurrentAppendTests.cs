@@ -16,9 +16,9 @@ public sealed class ConcurrentAppendTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public void Eight_processes_appending_at_once_produce_one_unbroken_chain_without_duplicate_sequences()
+    public async Task Eight_processes_appending_at_once_produce_one_unbroken_chain_without_duplicate_sequences()
     {
-        var loader = BuildAuditLoad();
+        var loader = await BuildAuditLoad();
         var database = _directory.File("shared", "audit.db");
         new SqliteAuditStore(database).Migrate();
 
@@ -32,7 +32,11 @@ public sealed class ConcurrentAppendTests : IDisposable
         var outputs = processes.Select(p => (Out: p.StandardOutput.ReadToEndAsync(), Err: p.StandardError.ReadToEndAsync())).ToList();
         foreach (var p in processes) Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "an AuditLoad process did not finish");
         for (var i = 0; i < Processes; i++)
-            Assert.True(processes[i].ExitCode == 0, $"process {i} exited {processes[i].ExitCode}: {outputs[i].Err.Result}");
+        {
+            var error = await outputs[i].Err;
+            Assert.True(processes[i].ExitCode == 0, $"process {i} exited {processes[i].ExitCode}: {error}");
+            Assert.Contains($"appended {RowsPerProcess} rows", await outputs[i].Out);
+        }
 
         var store = new SqliteAuditStore(database);
         var chain = store.VerifyChain();
@@ -51,7 +55,7 @@ public sealed class ConcurrentAppendTests : IDisposable
     }
 
     /// <summary>Builds the AuditLoad console in the test's own configuration and returns its dll.</summary>
-    private static string BuildAuditLoad()
+    private static async Task<string> BuildAuditLoad()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
         var project = Path.Combine(Path.GetDirectoryName(SqlScriptFiles.SqlDirectory)!, "tests", "BuzzKeyMgmt.AuditLoad", "BuzzKeyMgmt.AuditLoad.csproj");
@@ -65,7 +69,7 @@ public sealed class ConcurrentAppendTests : IDisposable
         var output = build.StandardOutput.ReadToEndAsync();
         var error = build.StandardError.ReadToEndAsync();
         Assert.True(build.WaitForExit(TimeSpan.FromMinutes(5)), "building AuditLoad did not finish");
-        Assert.True(build.ExitCode == 0, $"building AuditLoad failed: {output.Result}{error.Result}");
+        Assert.True(build.ExitCode == 0, $"building AuditLoad failed: {await output}{await error}");
         var dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", configuration, "net10.0", "BuzzKeyMgmt.AuditLoad.dll");
         Assert.True(File.Exists(dll), dll + " was not built");
         return dll;

@@ -89,6 +89,36 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_bad_policy_value_is_a_domain_error_naming_the_setting_and_a_rerun_keeps_admin_changes()
+    {
+        var store = new SqliteAuditStore(_directory.File("policy.db"));
+        store.Migrate();
+        using (var connection = new SqliteConnection($"Data Source={store.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE KeyManagementConfig SET Value = '180' WHERE Name = 'RotationPeriodDays'; " +
+                                  "UPDATE KeyManagementConfig SET Value = 'two' WHERE Name = 'ApprovalsRequired';";
+            command.ExecuteNonQuery();
+        }
+        var error = Assert.Throws<AuditStoreException>(() => store.GetPolicy());
+        Assert.Equal(AuditErrorCodes.InvalidPolicy, error.Code);
+        Assert.Contains("ApprovalsRequired = 'two'", error.Message);
+
+        using (var connection = new SqliteConnection($"Data Source={store.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE KeyManagementConfig SET Value = '3' WHERE Name = 'ApprovalsRequired'; DELETE FROM SchemaVersion WHERE Version = 2;";
+            command.ExecuteNonQuery();
+        }
+        Assert.Equal([2], store.Migrate()); // the seed script runs again ...
+        var policy = store.GetPolicy();
+        Assert.Equal(180, policy.RotationPeriodDays); // ... and keeps the administrator's values
+        Assert.Equal(3, policy.ApprovalsRequired);
+    }
+
+    [Fact]
     public void Unknown_provider_is_a_domain_error()
     {
         var error = Assert.Throws<AuditStoreException>(() => AuditStoreFactory.Open("Oracle", "x"));
