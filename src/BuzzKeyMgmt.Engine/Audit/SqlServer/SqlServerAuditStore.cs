@@ -43,21 +43,54 @@ public sealed class SqlServerAuditStore : AdoAuditStore
 
     protected override IReadOnlyList<MigrationScript> Scripts => AllScripts.Value;
 
-    protected override string SchemaVersionTableExistsSql => "SELECT OBJECT_ID(N'dbo.SchemaVersion', N'U') WHERE OBJECT_ID(N'dbo.SchemaVersion', N'U') IS NOT NULL";
+    internal const string SchemaVersionExistsSql =
+        "SELECT OBJECT_ID(N'dbo.SchemaVersion', N'U') WHERE OBJECT_ID(N'dbo.SchemaVersion', N'U') IS NOT NULL";
 
-    protected override string ChainTailSql => "SELECT TOP (1) Sequence, RowHash FROM dbo.KeyManagementAudit ORDER BY Sequence DESC";
+    internal const string TailSql = "SELECT TOP (1) Sequence, RowHash FROM dbo.KeyManagementAudit ORDER BY Sequence DESC";
 
-    protected override (string Top, string Limit) RowLimitSyntax => ("TOP (@Last) ", "");
+    internal const string MigrationLockSql =
+        "DECLARE @result INT; EXEC @result = sys.sp_getapplock @Resource = N'BuzzKeyMgmt.Migrate', @LockMode = N'Exclusive', " +
+        "@LockOwner = N'Transaction', @LockTimeout = 60000; IF @result < 0 THROW 51004, N'Timed out waiting for the migration lock.', 1;";
 
-    protected override string UpsertKeyStatusSql =>
+    internal static readonly (string Top, string Limit) RowLimit = ("TOP (@Last) ", "");
+
+    internal const string UpsertSql =
         "UPDATE dbo.KeyStatus SET KeyArn = @KeyArn, Alias = @Alias, Environment = @Environment, KeyState = @KeyState, " +
         "KeySpec = @KeySpec, KeyUsage = @KeyUsage, RotationEnabled = @RotationEnabled, RotationPeriodDays = @RotationPeriodDays, " +
         "CreatedAtUtc = @CreatedAtUtc, LastRotatedAtUtc = @LastRotatedAtUtc, DeletionDateUtc = @DeletionDateUtc, " +
         "LastOperation = @LastOperation, LastOperationId = @LastOperationId, LastOutcome = @LastOutcome, UpdatedAtUtc = @UpdatedAtUtc " +
         "WHERE KeyId = @KeyId; " +
-        $"IF @@ROWCOUNT = 0 INSERT INTO dbo.KeyStatus ({KeyStatusColumns}) VALUES (@KeyId, @KeyArn, @Alias, @Environment, @KeyState, " +
+        $"IF @@ROWCOUNT = 0 INSERT INTO dbo.KeyStatus ({Storage.AuditSql.KeyStatusColumns}) VALUES (@KeyId, @KeyArn, @Alias, @Environment, @KeyState, " +
         "@KeySpec, @KeyUsage, @RotationEnabled, @RotationPeriodDays, @CreatedAtUtc, @LastRotatedAtUtc, @DeletionDateUtc, " +
         "@LastOperation, @LastOperationId, @LastOutcome, @UpdatedAtUtc);";
+
+    /// <summary>Parameter names the engine passes to each stored procedure (a test compares them with the scripts).</summary>
+    internal static IReadOnlyDictionary<string, IReadOnlyList<string>> ProcedureParameters { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["LogKeyManagementOperation"] = RowParameters(new AuditRecord(new AuditEntry(), 0, "", "")).Select(p => p.Name).ToList(),
+        ["GetKeysDueForRotation"] = ["@AsOfUtc", "@WithinDays"],
+        ["GetKeyStatus"] = ["@KeyId"],
+        ["CheckUnencryptedConnections"] = [],
+    };
+
+    /// <summary>Every SQL text this provider sends besides the shared <see cref="Storage.AuditSql"/> statements.</summary>
+    internal static IReadOnlyList<string> DialectStatements { get; } =
+    [
+        SchemaVersionExistsSql, TailSql, MigrationLockSql, UpsertSql,
+        Storage.AuditSql.Query(new AuditQuery
+        {
+            KeyId = "k", Operation = "REVOKE", IncidentId = "i", ChangeId = "c", Environment = "e", OperationId = Guid.Empty,
+            Since = DateTimeOffset.MinValue, Until = DateTimeOffset.MaxValue, Last = 1,
+        }, RowLimit).Sql,
+    ];
+
+    protected override string SchemaVersionTableExistsSql => SchemaVersionExistsSql;
+
+    protected override string ChainTailSql => TailSql;
+
+    protected override (string Top, string Limit) RowLimitSyntax => RowLimit;
+
+    protected override string UpsertKeyStatusSql => UpsertSql;
 
     protected override DbConnection OpenConnection(bool create)
     {
@@ -91,9 +124,7 @@ public sealed class SqlServerAuditStore : AdoAuditStore
 
     protected override void LockForMigration(DbConnection connection, DbTransaction transaction)
     {
-        using var command = Command(connection, transaction,
-            "DECLARE @result INT; EXEC @result = sys.sp_getapplock @Resource = N'BuzzKeyMgmt.Migrate', @LockMode = N'Exclusive', " +
-            "@LockOwner = N'Transaction', @LockTimeout = 60000; IF @result < 0 THROW 51004, N'Timed out waiting for the migration lock.', 1;");
+        using var command = Command(connection, transaction, MigrationLockSql);
         command.ExecuteNonQuery();
     }
 

@@ -1,15 +1,11 @@
 using System.Data.Common;
-using System.Text;
 
 namespace BuzzKeyMgmt.Engine.Audit.Storage;
 
 public abstract partial class AdoAuditStore
 {
     /// <summary>Columns of KeyManagementAudit in the order <see cref="ReadRecord"/> expects.</summary>
-    protected const string AuditColumns =
-        "Sequence, AuditId, OperationId, OccurredAtUtc, Environment, Operation, Phase, Outcome, KeyId, KeyArn, Alias, " +
-        "IncidentId, ChangeId, Reason, IsEmergency, OperatorArn, OperatorName, ClientHost, ClientAddress, Approvals, " +
-        "DurationMs, ErrorCode, ErrorMessage, AlertMessageId, Details, PreviousHash, RowHash";
+    protected const string AuditColumns = AuditSql.AuditColumns;
 
     /// <summary>SQL returning (Sequence, RowHash) of the last row of the chain, or no row.</summary>
     protected abstract string ChainTailSql { get; }
@@ -85,29 +81,11 @@ public abstract partial class AdoAuditStore
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
-        var where = new StringBuilder(" WHERE 1 = 1");
-        var parameters = new List<(string, object?)>();
-        void Filter(string? value, string clause, string name)
-        {
-            if (value is null) return;
-            where.Append(clause);
-            parameters.Add((name, value));
-        }
-        Filter(query.KeyId, " AND (KeyId = @KeyId OR KeyArn = @KeyId OR Alias = @KeyId)", "@KeyId");
-        Filter(query.Operation, " AND Operation = @Operation", "@Operation");
-        Filter(query.IncidentId, " AND IncidentId = @IncidentId", "@IncidentId");
-        Filter(query.ChangeId, " AND ChangeId = @ChangeId", "@ChangeId");
-        Filter(query.Environment, " AND Environment = @Environment", "@Environment");
-        if (query.OperationId is { } operationId) { where.Append(" AND OperationId = @OperationId"); parameters.Add(("@OperationId", operationId)); }
-        if (query.Since is { } since) { where.Append(" AND OccurredAtUtc >= @Since"); parameters.Add(("@Since", since)); }
-        if (query.Until is { } until) { where.Append(" AND OccurredAtUtc < @Until"); parameters.Add(("@Until", until)); }
-        var (top, limit) = query.Last is null ? ("", "") : RowLimitSyntax;
-        if (query.Last is { } last) parameters.Add(("@Last", last));
-        var sql = $"SELECT {top}{AuditColumns} FROM KeyManagementAudit{where} ORDER BY Sequence DESC{limit}";
+        var (sql, parameters) = AuditSql.Query(query, RowLimitSyntax);
 
         return Run(create: false, connection =>
         {
-            using var command = Command(connection, null, sql, parameters.ToArray());
+            using var command = Command(connection, null, sql, parameters);
             using var reader = command.ExecuteReader();
             var rows = new List<AuditRecord>();
             while (reader.Read()) rows.Add(ReadRecord(reader));
@@ -125,7 +103,7 @@ public abstract partial class AdoAuditStore
     {
         using (connection)
         {
-            using var command = Command(connection, null, $"SELECT {AuditColumns} FROM KeyManagementAudit ORDER BY Sequence");
+            using var command = Command(connection, null, AuditSql.ReadChain);
             using var reader = command.ExecuteReader();
             while (reader.Read()) yield return ReadRecord(reader);
         }
@@ -133,7 +111,7 @@ public abstract partial class AdoAuditStore
 
     public virtual ChainVerification VerifyChain() => Run(create: false, connection =>
     {
-        using var command = Command(connection, null, $"SELECT {AuditColumns} FROM KeyManagementAudit ORDER BY Sequence");
+        using var command = Command(connection, null, AuditSql.ReadChain);
         using var reader = command.ExecuteReader();
         return ChainVerifier.Verify(Rows(reader));
     });
@@ -155,7 +133,7 @@ public abstract partial class AdoAuditStore
     private AuditRecord? FindByAuditId(DbConnection connection, DbTransaction? transaction, Guid auditId)
     {
         using var command = Command(connection, transaction,
-            $"SELECT {AuditColumns} FROM KeyManagementAudit WHERE AuditId = @AuditId", ("@AuditId", auditId));
+            AuditSql.FindByAuditId, ("@AuditId", auditId));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadRecord(reader) : null;
     }

@@ -5,9 +5,7 @@ namespace BuzzKeyMgmt.Engine.Audit.Storage;
 
 public abstract partial class AdoAuditStore
 {
-    protected const string KeyStatusColumns =
-        "KeyId, KeyArn, Alias, Environment, KeyState, KeySpec, KeyUsage, RotationEnabled, RotationPeriodDays, " +
-        "CreatedAtUtc, LastRotatedAtUtc, DeletionDateUtc, LastOperation, LastOperationId, LastOutcome, UpdatedAtUtc";
+    protected const string KeyStatusColumns = AuditSql.KeyStatusColumns;
 
     /// <summary>Insert-or-update of one KeyStatus row from @Column parameters (run inside a write transaction).</summary>
     protected abstract string UpsertKeyStatusSql { get; }
@@ -59,7 +57,7 @@ public abstract partial class AdoAuditStore
     /// <summary>The command listing key statuses (all, or those matching id, alias or ARN), columns as <see cref="KeyStatusColumns"/>.</summary>
     protected virtual DbCommand KeyStatusCommand(DbConnection connection, string? key) =>
         Command(connection, null,
-            $"SELECT {KeyStatusColumns} FROM KeyStatus WHERE @Key IS NULL OR KeyId = @Key OR Alias = @Key OR KeyArn = @Key ORDER BY KeyId",
+            AuditSql.SelectKeyStatus,
             ("@Key", key));
 
     /// <summary>Engine form of GetKeysDueForRotation (SQLite); SQL Server calls the stored procedure.</summary>
@@ -100,7 +98,7 @@ public abstract partial class AdoAuditStore
     {
         var values = Run(create: false, connection =>
         {
-            using var command = Command(connection, null, "SELECT Name, Value FROM KeyManagementConfig");
+            using var command = Command(connection, null, AuditSql.SelectPolicy);
             using var reader = command.ExecuteReader();
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
             while (reader.Read()) map[reader.GetString(0)] = reader.GetString(1);

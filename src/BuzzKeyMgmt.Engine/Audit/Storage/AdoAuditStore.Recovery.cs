@@ -4,9 +4,6 @@ namespace BuzzKeyMgmt.Engine.Audit.Storage;
 
 public abstract partial class AdoAuditStore
 {
-    private const string RequestColumns =
-        "RequestId, KeyId, KeyArn, Alias, ChangeId, Reason, RequestedBy, RequestedAtUtc, ExpiresAtUtc, ApprovalsRequired, Status";
-
     public RecoveryRequest CreateRecoveryRequest(NewRecoveryRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -23,7 +20,7 @@ public abstract partial class AdoAuditStore
         {
             using var transaction = BeginWriteTransaction(connection);
             using (var insert = Command(connection, transaction,
-                $"INSERT INTO KeyRecoveryRequest ({RequestColumns}) VALUES (@RequestId, @KeyId, @KeyArn, @Alias, @ChangeId, @Reason, @RequestedBy, @RequestedAtUtc, @ExpiresAtUtc, @ApprovalsRequired, @Status)",
+                AuditSql.InsertRequest,
                 ("@RequestId", request.RequestId), ("@KeyId", request.KeyId), ("@KeyArn", request.KeyArn),
                 ("@Alias", request.Alias), ("@ChangeId", request.ChangeId), ("@Reason", request.Reason),
                 ("@RequestedBy", request.RequestedBy), ("@RequestedAtUtc", requestedAt),
@@ -70,7 +67,7 @@ public abstract partial class AdoAuditStore
                 throw DuplicateApproval(requestId, approvedBy);
 
             using (var insert = Command(connection, transaction,
-                "INSERT INTO KeyRecoveryApproval (RequestId, ApprovedBy, ApprovedAtUtc) VALUES (@RequestId, @ApprovedBy, @ApprovedAtUtc)",
+                AuditSql.InsertApproval,
                 ("@RequestId", requestId), ("@ApprovedBy", approvedBy), ("@ApprovedAtUtc", approvedAt)))
             {
                 try
@@ -113,7 +110,7 @@ public abstract partial class AdoAuditStore
 
     private void UpdateStatus(DbConnection connection, DbTransaction transaction, Guid requestId, RecoveryRequestStatus status)
     {
-        using var command = Command(connection, transaction, "UPDATE KeyRecoveryRequest SET Status = @Status WHERE RequestId = @RequestId",
+        using var command = Command(connection, transaction, AuditSql.UpdateRequestStatus,
             ("@Status", status.ToString()), ("@RequestId", requestId));
         command.ExecuteNonQuery();
     }
@@ -121,7 +118,7 @@ public abstract partial class AdoAuditStore
     private RecoveryRequest? ReadRequest(DbConnection connection, DbTransaction? transaction, Guid requestId)
     {
         RecoveryRequest request;
-        using (var command = Command(connection, transaction, $"SELECT {RequestColumns} FROM KeyRecoveryRequest WHERE RequestId = @RequestId", ("@RequestId", requestId)))
+        using (var command = Command(connection, transaction, AuditSql.SelectRequest, ("@RequestId", requestId)))
         using (var r = command.ExecuteReader())
         {
             if (!r.Read()) return null;
@@ -135,7 +132,7 @@ public abstract partial class AdoAuditStore
         }
         var approvals = new List<RecoveryApproval>();
         using (var command = Command(connection, transaction,
-            "SELECT ApprovedBy, ApprovedAtUtc FROM KeyRecoveryApproval WHERE RequestId = @RequestId ORDER BY ApprovedAtUtc, ApprovedBy", ("@RequestId", requestId)))
+            AuditSql.SelectApprovals, ("@RequestId", requestId)))
         using (var r = command.ExecuteReader())
         {
             while (r.Read()) approvals.Add(new RecoveryApproval(requestId, r.GetString(0), ReadUtc(r, 1)));

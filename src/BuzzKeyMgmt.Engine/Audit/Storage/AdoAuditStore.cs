@@ -95,7 +95,7 @@ public abstract partial class AdoAuditStore : IAuditStore
         {
             if (exists.ExecuteScalar() is null) return versions;
         }
-        using var command = Command(connection, transaction, "SELECT Version FROM SchemaVersion");
+        using var command = Command(connection, transaction, AuditSql.SelectVersions);
         using var reader = command.ExecuteReader();
         while (reader.Read()) versions.Add(Convert.ToInt32(reader.GetValue(0)));
         return versions;
