@@ -65,7 +65,7 @@ public sealed class AuditTrail
     {
         try
         {
-            Sync();
+            Replay();
         }
         catch (AuditStoreException ex) when (ex is not AuditStoreUnavailableException)
         {
@@ -80,7 +80,12 @@ public sealed class AuditTrail
     /// </summary>
     public AuditSyncResult Sync()
     {
-        var (total, replayed, present) = _journal.Drain(rows =>
+        var (total, replayed, present) = Replay();
+        return new AuditSyncResult(total, replayed, present, _store.VerifyChain());
+    }
+
+    private (int Total, int Replayed, int Present) Replay() =>
+        _journal.Drain(rows =>
         {
             var journalChain = ChainVerifier.Verify(rows);
             if (!journalChain.IsValid)
@@ -99,6 +104,4 @@ public sealed class AuditTrail
             }
             return (rows.Count, added, skipped);
         });
-        return new AuditSyncResult(total, replayed, present, _store.VerifyChain());
-    }
 }

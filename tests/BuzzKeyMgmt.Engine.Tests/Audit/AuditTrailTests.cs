@@ -89,6 +89,23 @@ public sealed class AuditTrailTests : IDisposable
     }
 
     [Fact]
+    public void The_first_append_after_an_outage_replays_the_journal_first_so_the_store_keeps_time_order()
+    {
+        var trail = new AuditTrail(_store, _journal);
+        var before = trail.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId(), minute: 0));
+        Directory.Move(_storeFolder, _storeFolder + "-away");
+        var during = trail.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId(), minute: 1));
+        Directory.Move(_storeFolder + "-away", _storeFolder);
+        var after = trail.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId(), minute: 2));
+
+        Assert.False(after.Journaled);
+        Assert.False(_journal.HasPending);
+        Assert.Equal([before.Record.AuditId, during.Record.AuditId, after.Record.AuditId],
+            _store.ReadChain().Select(r => r.AuditId));
+        Assert.Equal(3, after.Record.Sequence);
+    }
+
+    [Fact]
     public void A_non_emergency_operation_is_refused_when_the_store_is_unreachable()
     {
         var trail = new AuditTrail(_store, _journal, JournalPolicy.EmergencyOnly);
