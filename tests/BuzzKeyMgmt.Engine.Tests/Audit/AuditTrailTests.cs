@@ -135,6 +135,21 @@ public sealed class AuditTrailTests : IDisposable
     }
 
     [Fact]
+    public void Concurrent_journal_writers_keep_one_valid_journal_chain()
+    {
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            var journal = new AuditJournal(_journal.JournalPath); // separate instances, as separate processes would have
+            for (var i = 0; i < 25; i++) journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
+        });
+        var rows = _journal.ReadAll();
+        Assert.Equal(100, rows.Count);
+        Assert.Equal(100, rows.Select(r => r.AuditId).Distinct().Count());
+        var chain = _journal.Verify();
+        Assert.True(chain.IsValid, chain.ToString());
+    }
+
+    [Fact]
     public void A_torn_last_line_is_ignored_and_cut_off_by_the_next_append()
     {
         _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
