@@ -25,6 +25,7 @@ public static class EnvironmentDiagnostics
         }
         checks.Add(EnvironmentCheck.Pass("Environment", $"{environment.Name}: account {environment.AccountId}, {environment.Region}" + (environment.EndpointUrl is { } u ? $", endpoint {u}" : "") + (environment.IsProduction ? ", production" : "")));
         checks.AddRange(await ConnectivityChecks.RunAsync(environment, cancellation).ConfigureAwait(false));
+        checks.AddRange(AuditChecks.Run(environment.Name));
         return checks;
     }
 
