@@ -40,7 +40,7 @@ function Invoke-XunitProjects($ctx) {
         $skipped = @($trx.TestRun.Results.UnitTestResult | Where-Object outcome -eq 'NotExecuted')
         $total.Skipped += $skipped.Count
         foreach ($s in $skipped) {
-            $reason = ($s.Output.ErrorInfo.Message, $s.Output.StdOut | Where-Object { $_ } | Select-Object -First 1)
+            $reason = $s.SelectSingleNode('*[local-name()="Output"]/*[local-name()="ErrorInfo"]/*[local-name()="Message"]')?.InnerText
             Write-Host "    skipped: $($s.testName) — $reason"
         }
         if ([int]$counters.total -eq 0) {
