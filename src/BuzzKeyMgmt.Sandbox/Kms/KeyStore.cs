@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace BuzzKeyMgmt.Sandbox.Kms;
+
+/// <summary>
+/// The keys and aliases of the emulated account, thread-safe: lock-free lookups, per-key locks for changes.
+/// Resolves key references (key id, key ARN, alias name, alias ARN) the way KMS does for each operation.
+/// </summary>
+internal sealed partial class KeyStore(string accountId, string region, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, KmsKey> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    [GeneratedRegex(@"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    private static partial Regex KeyIdPattern();
+
+    public TimeProvider Clock => clock;
+    public string KeyArn(string id) => $"arn:aws:kms:{region}:{accountId}:key/{id}";
+    public string AliasArn(string name) => $"arn:aws:kms:{region}:{accountId}:{name}";
+
+    public KmsKey Add(string keySpec, string keyUsage, string keyManager, string? description, DateTimeOffset? created = null)
+    {
+        var id = Guid.NewGuid().ToString();
+        var key = new KmsKey(id, KeyArn(id), Interlocked.Increment(ref _sequence), created ?? clock.GetUtcNow(), keySpec, keyUsage, keyManager, description);
+        _keys[id] = key;
+        return key;
+    }
+
+    /// <summary>The key a reference names, brought up to the clock; NotFound as KMS words it.</summary>
+    public KmsKey Resolve(string reference, bool aliasAllowed)
+    {
+        var key = TryResolve(reference, aliasAllowed, out var error);
+        return key ?? throw error!;
+    }
+
+    private KmsKey? TryResolve(string reference, bool aliasAllowed, out KmsException? error)
+    {
+        error = null;
+        string? id = null;
+        var arnPrefix = $"arn:aws:kms:{region}:{accountId}:";
+        if (reference.StartsWith("alias/", StringComparison.Ordinal) || reference.StartsWith(arnPrefix + "alias/", StringComparison.Ordinal))
+        {
+            var name = reference.StartsWith("arn:", StringComparison.Ordinal) ? reference[arnPrefix.Length..] : reference;
+            if (!aliasAllowed) { error = KmsException.NotFound($"Invalid keyId '{reference}'"); return null; }
+            if (!_aliases.TryGetValue(name, out var alias) || Live(alias.TargetKeyId) is null)
+            {
+                error = KmsException.NotFound($"Alias '{AliasArn(name)}' is not found.");
+                return null;
+            }
+            id = alias.TargetKeyId;
+        }
+        else if (reference.StartsWith(arnPrefix + "key/", StringComparison.Ordinal)) id = reference[(arnPrefix.Length + 4)..];
+        else if (KeyIdPattern().IsMatch(reference)) id = reference;
+        else if (reference.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            error = new KmsException("InvalidArnException", $"Invalid arn {reference}");
+            return null;
+        }
+        if (id is null || !KeyIdPattern().IsMatch(id))
+        {
+            error = KmsException.NotFound($"Invalid keyId '{reference}'");
+            return null;
+        }
+        var key = Live(id);
+        if (key is null) error = KmsException.NotFound($"Key '{KeyArn(id)}' does not exist");
+        return key;
+    }
+
+    /// <summary>The key if it still exists at the clock's time (a key whose deletion date passed is removed).</summary>
+    private KmsKey? Live(string id)
+    {
+        if (!_keys.TryGetValue(id, out var key)) return null;
+        lock (key.Gate) key.Advance(clock.GetUtcNow());
+        if (!key.Deleted) return key;
+        _keys.TryRemove(id, out _);
+        foreach (var alias in _aliases.Values.Where(a => a.TargetKeyId == id)) _aliases.TryRemove(alias.Name, out _);
+        return null;
+    }
+
+    /// <summary>Every live key in creation order.</summary>
+    public List<KmsKey> Keys() =>
+        _keys.Values.OrderBy(k => k.Sequence).Select(k => Live(k.Id)).Where(k => k is not null).ToList()!;
+
+    /// <summary>Every alias whose key still exists, by name.</summary>
+    public List<KmsAlias> Aliases()
+    {
+        var live = _aliases.Values.Where(a => Live(a.TargetKeyId) is not null).ToList();
+        live.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return live;
+    }
+
+    public bool TryAddAlias(KmsAlias alias) => _aliases.TryAdd(alias.Name, alias);
+    public bool RemoveAlias(string name) => _aliases.TryRemove(name, out _);
+    public KmsAlias? Alias(string name) => _aliases.TryGetValue(name, out var a) && Live(a.TargetKeyId) is not null ? a : null;
+    public IEnumerable<string> AliasesOf(string keyId) => _aliases.Values.Where(a => a.TargetKeyId == keyId).Select(a => a.Name);
+}

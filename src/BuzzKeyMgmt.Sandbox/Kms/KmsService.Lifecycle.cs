@@ -1,0 +1,119 @@
+namespace BuzzKeyMgmt.Sandbox.Kms;
+
+public sealed partial class KmsService
+{
+    private static readonly string[] KeySpecs = { "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096" };
+
+    private ServiceResponse CreateKey(KmsRequest r)
+    {
+        var spec = r.String("KeySpec") ?? r.String("CustomerMasterKeySpec") ?? "SYMMETRIC_DEFAULT";
+        if (!KeySpecs.Contains(spec))
+            throw KmsException.Validation($"'{spec}'", "keySpec", $"Member must satisfy enum value set: [{string.Join(", ", KeySpecs)}]");
+        var usage = r.String("KeyUsage") ?? "ENCRYPT_DECRYPT";
+        if (usage is not ("ENCRYPT_DECRYPT" or "SIGN_VERIFY"))
+            throw KmsException.Validation($"'{usage}'", "keyUsage", "Member must satisfy enum value set: [ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC, KEY_AGREEMENT]");
+        if (spec == "SYMMETRIC_DEFAULT" && usage != "ENCRYPT_DECRYPT")
+            throw new KmsException("ValidationException", $"KeyUsage {usage} is not compatible with KeySpec {spec}");
+        var origin = r.String("Origin") ?? "AWS_KMS";
+        if (origin != "AWS_KMS") throw KmsException.Unsupported($"Origin {origin} is not supported by this sandbox.");
+        var description = r.String("Description", min: 0, max: 8192);
+        var tags = r.Tags("Tags");
+        var key = _store.Add(spec, usage, "CUSTOMER", description);
+        foreach (var (k, v) in tags) key.Tags[k] = v;
+        return KmsResponse.Write(w => KmsResponse.Metadata(w, key, AccountId));
+    }
+
+    private ServiceResponse DescribeKey(KmsRequest r)
+    {
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: true);
+        lock (key.Gate) return KmsResponse.Write(w => KmsResponse.Metadata(w, key, AccountId));
+    }
+
+    private ServiceResponse ListKeys(KmsRequest r)
+    {
+        var limit = r.Int("Limit", 1, 1000) ?? 100;
+        var marker = ParseMarker(r.String("Marker", max: 1024));
+        var page = _store.Keys().Where(k => k.Sequence >= marker).Take(limit + 1).ToList();
+        return KmsResponse.Write(w =>
+        {
+            w.WriteStartArray("Keys");
+            foreach (var k in page.Take(limit))
+            {
+                w.WriteStartObject();
+                w.WriteString("KeyArn", k.Arn);
+                w.WriteString("KeyId", k.Id);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteBoolean("Truncated", page.Count > limit);
+            if (page.Count > limit) w.WriteString("NextMarker", page[limit].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+    }
+
+    private static long ParseMarker(string? marker) =>
+        marker is null ? 0 : long.TryParse(marker, out var m) ? m : throw new KmsException("InvalidMarkerException", "The marker is not valid.");
+
+    private ServiceResponse DisableKey(KmsRequest r)
+    {
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
+        return Change(key, k =>
+        {
+            NotAwsManaged(k, "DisableKey");
+            NotPendingDeletion(k);
+            k.State = KmsKey.StateDisabled;   // on a disabled key: a no-op, no error
+            return KmsResponse.Empty();
+        });
+    }
+
+    private ServiceResponse EnableKey(KmsRequest r)
+    {
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
+        return Change(key, k =>
+        {
+            NotAwsManaged(k, "EnableKey");
+            NotPendingDeletion(k);
+            if (k.State == KmsKey.StateDisabled && k.RotationEnabled && k.IsSymmetric && k.NextRotationDate is { } due && due <= Now)
+            {
+                // AWS: a key re-enabled after its rotation date passed is rotated at once, then every period.
+                k.Rotate(Now, "AUTOMATIC");
+                k.NextRotationDate = Now.AddDays(k.RotationPeriodDays);
+            }
+            k.State = KmsKey.StateEnabled;
+            return KmsResponse.Empty();
+        });
+    }
+
+    private ServiceResponse ScheduleKeyDeletion(KmsRequest r)
+    {
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
+        var window = r.Int("PendingWindowInDays", 7, 30) ?? 30;
+        return Change(key, k =>
+        {
+            NotAwsManaged(k, "ScheduleKeyDeletion");
+            NotPendingDeletion(k);
+            k.State = KmsKey.StatePendingDeletion;
+            k.PendingWindowInDays = window;
+            k.DeletionDate = Now.AddDays(window);
+            return KmsResponse.Write(w =>
+            {
+                w.WriteString("KeyId", k.Arn);
+                w.Time("DeletionDate", k.DeletionDate.Value);
+                w.WriteString("KeyState", k.State);
+                w.WriteNumber("PendingWindowInDays", window);
+            });
+        });
+    }
+
+    private ServiceResponse CancelKeyDeletion(KmsRequest r)
+    {
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
+        return Change(key, k =>
+        {
+            if (k.State != KmsKey.StatePendingDeletion) throw KmsException.InvalidState($"{k.Arn} is not pending deletion.");
+            k.State = KmsKey.StateDisabled;   // AWS: the key comes back disabled; EnableKey must follow
+            k.DeletionDate = null;
+            k.PendingWindowInDays = null;
+            return KmsResponse.Write(w => w.WriteString("KeyId", k.Arn));
+        });
+    }
+}
