@@ -22,10 +22,10 @@ public sealed partial class KmsService
 
     private ServiceResponse Encrypt(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: true);
         var plaintext = r.Blob("Plaintext", required: true, 1, 4096)!;
         var context = r.StringMap("EncryptionContext");
         var algorithm = r.String("EncryptionAlgorithm");
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: true);
         return Change(key, k =>
         {
             UsableForCrypto(k);
@@ -96,7 +96,7 @@ public sealed partial class KmsService
 
     private ServiceResponse GenerateDataKey(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: true);
+        var keyRef = r.String("KeyId", required: true)!;
         var spec = r.String("KeySpec");
         var bytes = r.Int("NumberOfBytes", 1, 1024);
         if (spec is not null && bytes is not null)
@@ -109,6 +109,7 @@ public sealed partial class KmsService
             _ => throw KmsException.Validation($"'{spec}'", "keySpec", "Member must satisfy enum value set: [AES_256, AES_128]"),
         };
         var context = r.StringMap("EncryptionContext");
+        var key = _store.Resolve(keyRef, aliasAllowed: true);
         return Change(key, k =>
         {
             UsableForCrypto(k);

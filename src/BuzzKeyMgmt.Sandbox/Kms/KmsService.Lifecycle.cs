@@ -85,8 +85,8 @@ public sealed partial class KmsService
 
     private ServiceResponse ScheduleKeyDeletion(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         var window = r.Int("PendingWindowInDays", 7, 30) ?? 30;
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             NotAwsManaged(k, "ScheduleKeyDeletion");

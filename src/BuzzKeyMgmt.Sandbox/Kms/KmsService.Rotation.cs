@@ -15,8 +15,8 @@ public sealed partial class KmsService
 
     private ServiceResponse EnableKeyRotation(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         var period = r.Int("RotationPeriodInDays", 90, 2560) ?? 365;
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             NotAwsManaged(k, "EnableKeyRotation");
@@ -82,9 +82,9 @@ public sealed partial class KmsService
 
     private ServiceResponse ListKeyRotations(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         var limit = r.Int("Limit", 1, 1000) ?? 100;
         var start = (int)ParseMarker(r.String("Marker", max: 1024));
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             if (!k.IsSymmetric) throw KmsException.Unsupported($"{k.Arn} origin or key spec does not support automatic key rotation.");

@@ -6,9 +6,9 @@ public sealed partial class KmsService
 
     private ServiceResponse TagResource(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         var tags = r.Tags("Tags");
         if (tags.Count == 0) throw KmsException.Missing("tags");
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             NotAwsManaged(k, "TagResource");
@@ -26,8 +26,8 @@ public sealed partial class KmsService
 
     private ServiceResponse UntagResource(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         var names = r.StringList("TagKeys", required: true);
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             NotAwsManaged(k, "UntagResource");
@@ -39,9 +39,9 @@ public sealed partial class KmsService
 
     private ServiceResponse ListResourceTags(KmsRequest r)
     {
-        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         var limit = r.Int("Limit", 1, 50) ?? 50;
         var start = (int)ParseMarker(r.String("Marker", max: 1024));
+        var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             var page = k.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Skip(start).Take(limit + 1).ToList();
