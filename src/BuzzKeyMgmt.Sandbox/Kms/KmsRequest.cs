@@ -7,9 +7,16 @@ internal sealed class KmsRequest : IDisposable
 {
     private readonly JsonDocument _doc;
 
-    private KmsRequest(JsonDocument doc) => _doc = doc;
+    private KmsRequest(JsonDocument doc, string callerArn)
+    {
+        _doc = doc;
+        CallerArn = callerArn;
+    }
 
-    public static KmsRequest Parse(ReadOnlySpan<byte> body)
+    /// <summary>The authenticated caller (as the host resolved it), used in AccessDenied messages.</summary>
+    public string CallerArn { get; }
+
+    public static KmsRequest Parse(ReadOnlySpan<byte> body, string callerArn)
     {
         JsonDocument doc;
         try
@@ -26,7 +33,7 @@ internal sealed class KmsRequest : IDisposable
             doc.Dispose();
             throw KmsException.Serialization("Start of structure or map found where not expected.");
         }
-        return new KmsRequest(doc);
+        return new KmsRequest(doc, callerArn);
     }
 
     private JsonElement Root => _doc.RootElement;

@@ -16,7 +16,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("TargetKeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "CreateAlias");
+            NotAwsManaged(k, r, "CreateAlias");
             NotPendingDeletion(k);
             if (!_store.TryAddAlias(new KmsAlias(name, k.Id, Now, Now)))
                 throw new KmsException("AlreadyExistsException", $"An alias with the name {_store.AliasArn(name)} already exists");

@@ -58,7 +58,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "DisableKey");
+            NotAwsManaged(k, r, "DisableKey");
             NotPendingDeletion(k);
             k.State = KmsKey.StateDisabled;   // on a disabled key: a no-op, no error
             return KmsResponse.Empty();
@@ -70,7 +70,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "EnableKey");
+            NotAwsManaged(k, r, "EnableKey");
             NotPendingDeletion(k);
             if (k.State == KmsKey.StateDisabled && k.RotationEnabled && k.IsSymmetric && k.NextRotationDate is { } due && due <= Now)
             {
@@ -89,7 +89,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "ScheduleKeyDeletion");
+            NotAwsManaged(k, r, "ScheduleKeyDeletion");
             NotPendingDeletion(k);
             k.State = KmsKey.StatePendingDeletion;
             k.PendingWindowInDays = window;

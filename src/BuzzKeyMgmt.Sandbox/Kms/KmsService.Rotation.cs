@@ -19,7 +19,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "EnableKeyRotation");
+            NotAwsManaged(k, r, "EnableKeyRotation");
             MustRotate(k);
             if (!k.RotationEnabled || k.RotationPeriodDays != period)
             {
@@ -37,7 +37,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "DisableKeyRotation");
+            NotAwsManaged(k, r, "DisableKeyRotation");
             MustRotate(k);
             k.RotationEnabled = false;
             k.NextRotationDate = null;
@@ -70,7 +70,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "RotateKeyOnDemand");
+            NotAwsManaged(k, r, "RotateKeyOnDemand");
             MustRotate(k);
             if (k.OnDemandRotations >= OnDemandRotationLimit)
                 throw new KmsException("LimitExceededException", $"{k.Arn} has reached the limit of {OnDemandRotationLimit} on-demand rotations.");
@@ -92,11 +92,13 @@ public sealed partial class KmsService
             return KmsResponse.Write(w =>
             {
                 w.WriteStartArray("Rotations");
+                var current = k.MaterialId(k.Materials.Count - 1);
                 foreach (var e in page.Take(limit))
                 {
                     w.WriteStartObject();
                     w.WriteString("KeyId", k.Id);
                     w.WriteString("KeyMaterialId", e.KeyMaterialId);
+                    w.WriteString("KeyMaterialState", e.KeyMaterialId == current ? "CURRENT" : "NON_CURRENT");
                     w.Time("RotationDate", e.RotationDate);
                     w.WriteString("RotationType", e.RotationType);
                     w.WriteEndObject();

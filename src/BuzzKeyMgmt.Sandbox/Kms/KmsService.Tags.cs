@@ -11,7 +11,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "TagResource");
+            NotAwsManaged(k, r, "TagResource");
             NotPendingDeletion(k);
             foreach (var (name, _) in tags)
                 if (name.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
@@ -30,7 +30,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "UntagResource");
+            NotAwsManaged(k, r, "UntagResource");
             NotPendingDeletion(k);
             foreach (var name in names) k.Tags.Remove(name);
             return KmsResponse.Empty();
