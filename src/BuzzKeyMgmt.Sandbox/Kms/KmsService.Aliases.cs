@@ -9,6 +9,8 @@ public sealed partial class KmsService
     private ServiceResponse CreateAlias(KmsRequest r)
     {
         var name = r.String("AliasName", required: true, max: 256)!;
+        if (!name.StartsWith("alias/", StringComparison.Ordinal))
+            throw new KmsException("ValidationException", "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
         if (!AliasName.IsMatch(name))
             throw KmsException.Validation($"'{name}'", "aliasName", "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
         if (name.StartsWith("alias/aws/", StringComparison.Ordinal))
