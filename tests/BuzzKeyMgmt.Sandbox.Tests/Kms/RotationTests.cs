@@ -137,4 +137,22 @@ public sealed class RotationTests
         _f.Fails("ListKeyRotations", new { KeyId = id, Limit = 1001 }, "ValidationException", 400);
         _f.Fails("ListKeyRotations", new { KeyId = id, Limit = 0 }, "ValidationException", 400);
     }
+
+    [Fact]
+    public void ListKeyRotations_with_ALL_KEY_MATERIAL_starts_with_the_first_material_without_a_date()
+    {
+        var id = _f.CreateKey();
+        var only = _f.Ok("ListKeyRotations", new { KeyId = id, IncludeKeyMaterial = "ALL_KEY_MATERIAL" })["Rotations"].AsArray();
+        var first = Assert.Single(only)!;
+        Assert.Equal("CURRENT", first["KeyMaterialState"]!.GetValue<string>());
+        Assert.Null(first["RotationDate"]);
+        Assert.Null(first["RotationType"]);
+        _f.Ok("RotateKeyOnDemand", new { KeyId = id });
+        var all = _f.Ok("ListKeyRotations", new { KeyId = id, IncludeKeyMaterial = "ALL_KEY_MATERIAL" })["Rotations"].AsArray();
+        Assert.Equal(new[] { "NON_CURRENT", "CURRENT" }, all.Select(e => e!["KeyMaterialState"]!.GetValue<string>()));
+        Assert.Equal(first["KeyMaterialId"]!.GetValue<string>(), all[0]!["KeyMaterialId"]!.GetValue<string>());
+        Assert.Single(_f.Ok("ListKeyRotations", new { KeyId = id, IncludeKeyMaterial = "ROTATIONS_ONLY" })["Rotations"].AsArray());
+        _f.Fails("ListKeyRotations", new { KeyId = id, IncludeKeyMaterial = "SOME" }, "ValidationException", 400);
+        _f.Fails("ListKeyRotations", new { KeyId = _f.CreateKey(new { KeySpec = "RSA_2048" }) }, "UnsupportedOperationException", 400);
+    }
 }
