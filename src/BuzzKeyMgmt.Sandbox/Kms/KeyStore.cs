@@ -12,6 +12,10 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
     private readonly ConcurrentDictionary<string, KmsKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
     private long _sequence;
+    private long _version;               // bumped by every add or removal of a key or alias
+    private volatile Listing? _snapshot;   // a class, so readers never see half of one listing and half of another
+
+    private sealed record Listing(long Version, KmsKey[] Keys, KmsAlias[] Aliases);
 
     [GeneratedRegex(@"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex KeyIdPattern();
@@ -25,6 +29,7 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
         var id = Guid.NewGuid().ToString();
         var key = new KmsKey(id, KeyArn(id), Interlocked.Increment(ref _sequence), created ?? clock.GetUtcNow(), keySpec, keyUsage, keyManager, description);
         _keys[id] = key;
+        Interlocked.Increment(ref _version);
         return key;
     }
 
@@ -76,23 +81,44 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
         if (!key.Deleted) return key;
         _keys.TryRemove(id, out _);
         foreach (var alias in _aliases.Values.Where(a => a.TargetKeyId == id)) _aliases.TryRemove(alias.Name, out _);
+        Interlocked.Increment(ref _version);
         return null;
     }
 
     /// <summary>Every live key in creation order.</summary>
-    public List<KmsKey> Keys() =>
-        _keys.Values.OrderBy(k => k.Sequence).Select(k => Live(k.Id)).Where(k => k is not null).ToList()!;
+    public IReadOnlyList<KmsKey> Keys() => Snapshot().Keys;
 
     /// <summary>Every alias whose key still exists, by name.</summary>
-    public List<KmsAlias> Aliases()
+    public IReadOnlyList<KmsAlias> Aliases() => Snapshot().Aliases;
+
+    /// <summary>Sorted lists of keys and aliases, rebuilt only after a change: listing a fleet page by page must not
+    /// sort it again for every page. Keys whose deletion date may have passed are looked at first.</summary>
+    private Listing Snapshot()
     {
-        var live = _aliases.Values.Where(a => Live(a.TargetKeyId) is not null).ToList();
-        live.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return live;
+        foreach (var pending in _keys.Values.Where(k => k.State == KmsKey.StatePendingDeletion)) Live(pending.Id);
+        var version = Interlocked.Read(ref _version);
+        if (_snapshot is { } cached && cached.Version == version) return cached;
+        var keys = _keys.Values.OrderBy(k => k.Sequence).ToArray();
+        var aliases = _aliases.Values.Where(a => _keys.ContainsKey(a.TargetKeyId)).ToArray();
+        Array.Sort(aliases, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var fresh = new Listing(version, keys, aliases);
+        _snapshot = fresh;
+        return fresh;
     }
 
-    public bool TryAddAlias(KmsAlias alias) => _aliases.TryAdd(alias.Name, alias);
-    public bool RemoveAlias(string name) => _aliases.TryRemove(name, out _);
+    public bool TryAddAlias(KmsAlias alias)
+    {
+        if (!_aliases.TryAdd(alias.Name, alias)) return false;
+        Interlocked.Increment(ref _version);
+        return true;
+    }
+
+    public bool RemoveAlias(string name)
+    {
+        if (!_aliases.TryRemove(name, out _)) return false;
+        Interlocked.Increment(ref _version);
+        return true;
+    }
     public KmsAlias? Alias(string name) => _aliases.TryGetValue(name, out var a) && Live(a.TargetKeyId) is not null ? a : null;
     public IEnumerable<string> AliasesOf(string keyId) => _aliases.Values.Where(a => a.TargetKeyId == keyId).Select(a => a.Name);
 }

@@ -41,13 +41,19 @@ public sealed partial class KmsService
         var limit = r.Int("Limit", 1, 100) ?? 50;
         var marker = r.String("Marker", max: 1024);
         var keyRef = r.String("KeyId");
-        var aliases = _store.Aliases();
+        IReadOnlyList<KmsAlias> aliases = _store.Aliases();
         if (keyRef is not null)
         {
             var key = _store.Resolve(keyRef, aliasAllowed: false);
             aliases = aliases.Where(a => a.TargetKeyId == key.Id).ToList();
         }
-        var page = aliases.Where(a => marker is null || string.CompareOrdinal(a.Name, marker) >= 0).Take(limit + 1).ToList();
+        int lo = 0, hi = aliases.Count;
+        while (marker is not null && lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (string.CompareOrdinal(aliases[mid].Name, marker) < 0) lo = mid + 1; else hi = mid;
+        }
+        var page = Enumerable.Range(lo, Math.Min(limit + 1, aliases.Count - lo)).Select(i => aliases[i]).ToList();
         return KmsResponse.Write(w =>
         {
             w.WriteStartArray("Aliases");

@@ -33,7 +33,9 @@ public sealed partial class KmsService
     {
         var limit = r.Int("Limit", 1, 1000) ?? 100;
         var marker = ParseMarker(r.String("Marker", max: 1024));
-        var page = _store.Keys().Where(k => k.Sequence >= marker).Take(limit + 1).ToList();
+        var keys = _store.Keys();
+        var first = LowerBound(keys, marker);
+        var page = Enumerable.Range(first, Math.Min(limit + 1, keys.Count - first)).Select(i => keys[i]).ToList();
         return KmsResponse.Write(w =>
         {
             w.WriteStartArray("Keys");
@@ -48,6 +50,17 @@ public sealed partial class KmsService
             w.WriteBoolean("Truncated", page.Count > limit);
             if (page.Count > limit) w.WriteString("NextMarker", page[limit].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
+    }
+
+    private static int LowerBound(IReadOnlyList<KmsKey> keys, long sequence)
+    {
+        int lo = 0, hi = keys.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (keys[mid].Sequence < sequence) lo = mid + 1; else hi = mid;
+        }
+        return lo;
     }
 
     private static long ParseMarker(string? marker) =>

@@ -1,0 +1,65 @@
+using BuzzKeyMgmt.Engine.Policy;
+
+namespace BuzzKeyMgmt.Engine.Audit;
+
+/// <summary>
+/// The audit store: append-only hash-chained audit rows, last known key status, the shared policy and recovery
+/// requests. Implemented for SQLite (embedded default) and SQL Server; both use parameterised SQL only.
+/// Every method throws <see cref="AuditStoreUnavailableException"/> when the store cannot be reached and
+/// <see cref="AuditStoreException"/> for domain errors; messages never contain connection-string secrets.
+/// </summary>
+public interface IAuditStore
+{
+    /// <summary>"Sqlite" or "SqlServer".</summary>
+    string Provider { get; }
+
+    /// <summary>Applies the missing numbered migrations; returns the versions applied by this call (empty when current).</summary>
+    IReadOnlyList<int> Migrate();
+
+    /// <summary>
+    /// Appends one row at the end of the chain (serialised across processes) and returns it with Sequence and hashes.
+    /// Idempotent by AuditId: a row already present is returned as stored, not appended again.
+    /// </summary>
+    AuditRecord Append(AuditEntry entry);
+
+    bool Contains(Guid auditId);
+
+    /// <summary>Rows matching the query, newest (highest Sequence) first.</summary>
+    IReadOnlyList<AuditRecord> Query(AuditQuery query);
+
+    /// <summary>Streams every row in Sequence order (for verification and export).</summary>
+    IEnumerable<AuditRecord> ReadChain();
+
+    /// <summary>Walks the whole chain and reports the first broken link.</summary>
+    ChainVerification VerifyChain();
+
+    void UpsertKeyStatus(KeyStatusRecord status);
+
+    /// <summary>Last known status by key id, alias name or key ARN; null when unknown.</summary>
+    KeyStatusRecord? GetKeyStatus(string keyIdAliasOrArn);
+
+    IReadOnlyList<KeyStatusRecord> GetKeyStatuses();
+
+    /// <summary>Enabled keys whose policy rotation date is on or before <paramref name="asOfUtc"/> + <paramref name="withinDays"/>.</summary>
+    IReadOnlyList<KeyRotationDue> GetKeysDueForRotation(DateTimeOffset asOfUtc, int withinDays);
+
+    PolicySettings GetPolicy();
+
+    /// <summary>Creates a Pending request; expiry and approvals required come from the policy.</summary>
+    RecoveryRequest CreateRecoveryRequest(NewRecoveryRequest request);
+
+    /// <summary>
+    /// Records one approval. Refused (domain error) when the request is unknown, not pending, expired, when the
+    /// approver is the requester, or when the approver already approved. The request becomes Approved once it has
+    /// the policy's number of distinct approvals.
+    /// </summary>
+    RecoveryRequest ApproveRecoveryRequest(Guid requestId, string approvedBy, DateTimeOffset approvedAtUtc);
+
+    RecoveryRequest? GetRecoveryRequest(Guid requestId);
+
+    /// <summary>Marks a request Completed, Expired or Cancelled.</summary>
+    RecoveryRequest SetRecoveryRequestStatus(Guid requestId, RecoveryRequestStatus status);
+
+    /// <summary>Provider, target without secrets, schema version and reachability. Never throws for an unreachable store.</summary>
+    AuditStoreDescription Describe();
+}

@@ -1,0 +1,160 @@
+using System.Data;
+using System.Data.Common;
+using BuzzKeyMgmt.Engine.Audit.Migrations;
+using BuzzKeyMgmt.Engine.Audit.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace BuzzKeyMgmt.Engine.Audit.Sqlite;
+
+/// <summary>
+/// The embedded audit store: one SQLite file in WAL mode, synchronous=FULL (a committed row survives power loss),
+/// writers serialised across processes by BEGIN IMMEDIATE transactions with a busy timeout.
+/// A missing file is "unreachable" (it is created only by <see cref="AdoAuditStore.Migrate"/>).
+/// </summary>
+public sealed class SqliteAuditStore : AdoAuditStore
+{
+    private static readonly Lazy<IReadOnlyList<MigrationScript>> AllScripts = new(() => MigrationScript.Load("sqlite"));
+    private readonly string _readWrite;
+    private readonly string _readWriteCreate;
+
+    public SqliteAuditStore(string databasePath, int busyTimeoutSeconds = 30)
+        : base(new ConnectionSecrets(""))
+    {
+        if (string.IsNullOrWhiteSpace(databasePath))
+            throw new AuditStoreException(AuditErrorCodes.StoreFailure, "The SQLite audit store needs a file path.");
+        DatabasePath = Path.GetFullPath(databasePath);
+        BusyTimeoutSeconds = busyTimeoutSeconds;
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = busyTimeoutSeconds,
+            Pooling = true,
+        };
+        _readWrite = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        _readWriteCreate = builder.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    public int BusyTimeoutSeconds { get; }
+
+    public override string Provider => "Sqlite";
+
+    public override string Target => DatabasePath;
+
+    protected override IReadOnlyList<MigrationScript> Scripts => AllScripts.Value;
+
+    protected override string SchemaVersionTableExistsSql =>
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'SchemaVersion'";
+
+    protected override string ChainTailSql => "SELECT Sequence, RowHash FROM KeyManagementAudit ORDER BY Sequence DESC LIMIT 1";
+
+    protected override (string Top, string Limit) RowLimitSyntax => ("", " LIMIT @Last");
+
+    protected override string UpsertKeyStatusSql =>
+        $"INSERT INTO KeyStatus ({KeyStatusColumns}) VALUES (@KeyId, @KeyArn, @Alias, @Environment, @KeyState, @KeySpec, " +
+        "@KeyUsage, @RotationEnabled, @RotationPeriodDays, @CreatedAtUtc, @LastRotatedAtUtc, @DeletionDateUtc, @LastOperation, " +
+        "@LastOperationId, @LastOutcome, @UpdatedAtUtc) ON CONFLICT (KeyId) DO UPDATE SET KeyArn = excluded.KeyArn, " +
+        "Alias = excluded.Alias, Environment = excluded.Environment, KeyState = excluded.KeyState, KeySpec = excluded.KeySpec, " +
+        "KeyUsage = excluded.KeyUsage, RotationEnabled = excluded.RotationEnabled, RotationPeriodDays = excluded.RotationPeriodDays, " +
+        "CreatedAtUtc = excluded.CreatedAtUtc, LastRotatedAtUtc = excluded.LastRotatedAtUtc, DeletionDateUtc = excluded.DeletionDateUtc, " +
+        "LastOperation = excluded.LastOperation, LastOperationId = excluded.LastOperationId, LastOutcome = excluded.LastOutcome, " +
+        "UpdatedAtUtc = excluded.UpdatedAtUtc";
+
+    protected override DbConnection OpenConnection(bool create)
+    {
+        if (create)
+        {
+            var directory = Path.GetDirectoryName(DatabasePath);
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        }
+        else if (!File.Exists(DatabasePath))
+        {
+            // A pooled connection could still write to a file that was moved away: check the path itself.
+            throw new AuditStoreUnavailableException($"The Sqlite audit store at {Target} cannot be reached: the file does not exist.");
+        }
+
+        var connection = new SqliteConnection(create ? _readWriteCreate : _readWrite);
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            pragma.ExecuteNonQuery();
+            if (create)
+            {
+                pragma.CommandText = "PRAGMA journal_mode = WAL;";
+                pragma.ExecuteNonQuery();
+            }
+            return connection;
+        }
+        catch
+        {
+            SqliteConnection.ClearPool(connection);
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Verifies over the stored bytes without building row objects (see <see cref="SqliteChainScanner"/>).</summary>
+    public override ChainVerification VerifyChain() =>
+        Run(create: false, connection => SqliteChainScanner.Verify((SqliteConnection)connection));
+
+    protected override DbTransaction BeginWriteTransaction(DbConnection connection) =>
+        ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false);
+
+    protected override void LockChain(DbConnection connection, DbTransaction transaction)
+    {
+        // BEGIN IMMEDIATE already holds the database's single write lock.
+    }
+
+    protected override void ExecuteScript(DbConnection connection, DbTransaction transaction, MigrationScript script)
+    {
+        using var command = Command(connection, transaction, script.Text);
+        command.ExecuteNonQuery();
+    }
+
+    protected override bool InsertChained(DbConnection connection, DbTransaction transaction, AuditRecord record)
+    {
+        using var command = Command(connection, transaction,
+            $"INSERT INTO KeyManagementAudit ({AuditColumns}) VALUES (@Sequence, @AuditId, @OperationId, @OccurredAtUtc, " +
+            "@Environment, @Operation, @Phase, @Outcome, @KeyId, @KeyArn, @Alias, @IncidentId, @ChangeId, @Reason, @IsEmergency, " +
+            "@OperatorArn, @OperatorName, @ClientHost, @ClientAddress, @Approvals, @DurationMs, @ErrorCode, @ErrorMessage, " +
+            "@AlertMessageId, @Details, @PreviousHash, @RowHash) ON CONFLICT (AuditId) DO NOTHING",
+            RowParameters(record));
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    protected override void AddParameter(DbCommand command, string name, object? value)
+    {
+        var parameter = ((SqliteCommand)command).CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value switch
+        {
+            null => DBNull.Value,
+            Guid g => g.ToString("D"),
+            DateTimeOffset d => AuditHasher.FormatTimestamp(d),
+            bool b => b ? 1 : 0,
+            _ => value,
+        };
+        command.Parameters.Add(parameter);
+    }
+
+    protected override DateTimeOffset ReadUtc(DbDataReader reader, int ordinal) =>
+        AuditHasher.ParseTimestamp(reader.GetString(ordinal));
+
+    protected override Guid ReadGuid(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
+
+    protected override bool IsUnavailable(Exception ex) =>
+        ex is SqliteException { SqliteErrorCode: 14 or 10 or 26 or 8 } or IOException; // CANTOPEN, IOERR, NOTADB, READONLY
+
+    protected override bool IsUniqueViolation(DbException ex) =>
+        ex is SqliteException { SqliteErrorCode: 19 } s && s.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase)
+        || ex is SqliteException { SqliteExtendedErrorCode: 1555 or 2067 }; // CONSTRAINT_PRIMARYKEY, CONSTRAINT_UNIQUE
+
+    protected override bool IsAppendOnlyViolation(DbException ex) =>
+        ex.Message.Contains("append-only", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,68 @@
+using System.Text;
+
+namespace BuzzKeyMgmt.Engine.Audit.Storage;
+
+/// <summary>
+/// The SQL both providers share (parameterised, @Name markers, no dialect-specific syntax). A test parses every
+/// statement here with the SQL Server grammar; the SQLite contract tests execute them.
+/// </summary>
+internal static class AuditSql
+{
+    public const string AuditColumns =
+        "Sequence, AuditId, OperationId, OccurredAtUtc, Environment, Operation, Phase, Outcome, KeyId, KeyArn, Alias, " +
+        "IncidentId, ChangeId, Reason, IsEmergency, OperatorArn, OperatorName, ClientHost, ClientAddress, Approvals, " +
+        "DurationMs, ErrorCode, ErrorMessage, AlertMessageId, Details, PreviousHash, RowHash";
+
+    public const string KeyStatusColumns =
+        "KeyId, KeyArn, Alias, Environment, KeyState, KeySpec, KeyUsage, RotationEnabled, RotationPeriodDays, " +
+        "CreatedAtUtc, LastRotatedAtUtc, DeletionDateUtc, LastOperation, LastOperationId, LastOutcome, UpdatedAtUtc";
+
+    public const string RequestColumns =
+        "RequestId, KeyId, KeyArn, Alias, ChangeId, Reason, RequestedBy, RequestedAtUtc, ExpiresAtUtc, ApprovalsRequired, Status";
+
+    public const string SelectVersions = "SELECT Version FROM SchemaVersion";
+    public const string ReadChain = $"SELECT {AuditColumns} FROM KeyManagementAudit ORDER BY Sequence";
+    public const string FindByAuditId = $"SELECT {AuditColumns} FROM KeyManagementAudit WHERE AuditId = @AuditId";
+    public const string SelectKeyStatus =
+        $"SELECT {KeyStatusColumns} FROM KeyStatus WHERE @Key IS NULL OR KeyId = @Key OR Alias = @Key OR KeyArn = @Key ORDER BY KeyId";
+    public const string SelectPolicy = "SELECT Name, Value FROM KeyManagementConfig";
+    public const string InsertRequest =
+        $"INSERT INTO KeyRecoveryRequest ({RequestColumns}) VALUES (@RequestId, @KeyId, @KeyArn, @Alias, @ChangeId, @Reason, " +
+        "@RequestedBy, @RequestedAtUtc, @ExpiresAtUtc, @ApprovalsRequired, @Status)";
+    public const string InsertApproval =
+        "INSERT INTO KeyRecoveryApproval (RequestId, ApprovedBy, ApprovedAtUtc) VALUES (@RequestId, @ApprovedBy, @ApprovedAtUtc)";
+    public const string UpdateRequestStatus = "UPDATE KeyRecoveryRequest SET Status = @Status WHERE RequestId = @RequestId";
+    public const string SelectRequest = $"SELECT {RequestColumns} FROM KeyRecoveryRequest WHERE RequestId = @RequestId";
+    public const string SelectApprovals =
+        "SELECT ApprovedBy, ApprovedAtUtc FROM KeyRecoveryApproval WHERE RequestId = @RequestId ORDER BY ApprovedAtUtc, ApprovedBy";
+
+    public static IReadOnlyList<string> Shared { get; } =
+    [
+        SelectVersions, ReadChain, FindByAuditId, SelectKeyStatus, SelectPolicy, InsertRequest, InsertApproval,
+        UpdateRequestStatus, SelectRequest, SelectApprovals,
+    ];
+
+    /// <summary>The audit query: SQL text (with the dialect's row limit) and its parameters.</summary>
+    public static (string Sql, (string Name, object? Value)[] Parameters) Query(AuditQuery query, (string Top, string Limit) rowLimit)
+    {
+        var where = new StringBuilder(" WHERE 1 = 1");
+        var parameters = new List<(string, object?)>();
+        void Filter(object? value, string clause, string name)
+        {
+            if (value is null) return;
+            where.Append(clause);
+            parameters.Add((name, value));
+        }
+        Filter(query.KeyId, " AND (KeyId = @KeyId OR KeyArn = @KeyId OR Alias = @KeyId)", "@KeyId");
+        Filter(query.Operation, " AND Operation = @Operation", "@Operation");
+        Filter(query.IncidentId, " AND IncidentId = @IncidentId", "@IncidentId");
+        Filter(query.ChangeId, " AND ChangeId = @ChangeId", "@ChangeId");
+        Filter(query.Environment, " AND Environment = @Environment", "@Environment");
+        Filter(query.OperationId, " AND OperationId = @OperationId", "@OperationId");
+        Filter(query.Since, " AND OccurredAtUtc >= @Since", "@Since");
+        Filter(query.Until, " AND OccurredAtUtc < @Until", "@Until");
+        var (top, limit) = query.Last is null ? ("", "") : rowLimit;
+        if (query.Last is { } last) parameters.Add(("@Last", last));
+        return ($"SELECT {top}{AuditColumns} FROM KeyManagementAudit{where} ORDER BY Sequence DESC{limit}", parameters.ToArray());
+    }
+}

@@ -1,0 +1,59 @@
+using Amazon.Runtime;
+
+namespace BuzzKeyMgmt.Engine.Configuration;
+
+/// <summary>Where an environment's audit records go: a provider and its target (a SQLite path or a SQL Server
+/// connection string). <see cref="ToString"/> never shows a connection string's secrets.</summary>
+public sealed record AuditStoreReference(string Provider, string Target)
+{
+    public const string Sqlite = "Sqlite";
+    public const string SqlServer = "SqlServer";
+
+    public override string ToString() => Provider == SqlServer ? $"{Provider}: {Redaction.ConnectionString(Target)}" : $"{Provider}: {Target}";
+}
+
+/// <summary>The connection facts of one environment (production, staging, sandbox …).</summary>
+public sealed class KeyMgmtEnvironment
+{
+    public required string Name { get; init; }
+    public required string Region { get; init; }
+    public required string AccountId { get; init; }
+    public string? AdminRoleArn { get; init; }
+    public string? EmergencyRoleArn { get; init; }
+    public string? RecoveryRoleArn { get; init; }
+    public string? MfaSerialNumber { get; init; }
+    public string? AlertTopicArn { get; init; }
+    public AuditStoreReference? AuditStore { get; init; }
+    public string? EndpointUrl { get; init; }
+    public bool IsProduction { get; init; }
+
+    /// <summary>The configuration file it came from, or "session" for one registered in this session (the sandbox).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Base credentials that belong to the environment itself (only the sandbox has them); otherwise the
+    /// standard AWS credential chain supplies them.</summary>
+    internal AWSCredentials? BaseCredentials { get; init; }
+
+    /// <summary>The environment's clock: the system clock, or the sandbox's (which tests advance by days).</summary>
+    internal TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public string? RoleArn(KeyMgmtRole role) => role switch
+    {
+        KeyMgmtRole.Admin => AdminRoleArn,
+        KeyMgmtRole.Emergency => EmergencyRoleArn,
+        KeyMgmtRole.Recovery => RecoveryRoleArn,
+        _ => null,
+    };
+
+    public override string ToString() => Name;
+}
+
+/// <summary>The roles of the design: Admin (read, rotation), Emergency (read, disable, schedule deletion),
+/// Recovery (read, enable, cancel deletion, access test). None uses the base credentials as they are.</summary>
+public enum KeyMgmtRole
+{
+    None,
+    Admin,
+    Emergency,
+    Recovery,
+}

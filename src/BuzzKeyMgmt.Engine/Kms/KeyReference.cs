@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace BuzzKeyMgmt.Engine.Kms;
+
+public enum KeyReferenceKind
+{
+    KeyId,
+    KeyArn,
+    AliasName,
+    AliasArn,
+}
+
+/// <summary>A way of naming a KMS key: key id, key ARN, alias name or alias ARN.</summary>
+public sealed partial record KeyReference(string Value, KeyReferenceKind Kind)
+{
+    public const string AcceptedForms =
+        "a key id (1234abcd-12ab-34cd-56ef-1234567890ab or mrk-…), a key ARN (arn:aws:kms:us-east-1:111122223333:key/<key id>), " +
+        "an alias name (alias/ExampleAlias) or an alias ARN (arn:aws:kms:us-east-1:111122223333:alias/ExampleAlias)";
+
+    private const string Id = @"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
+    private const string Arn = @"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:";
+    private const string AliasBody = @"alias/[a-zA-Z0-9/_-]{1,250}";
+
+    [GeneratedRegex("^" + Id + "$")] private static partial Regex KeyIdPattern();
+    [GeneratedRegex("^" + Arn + "key/" + Id + "$")] private static partial Regex KeyArnPattern();
+    [GeneratedRegex("^" + AliasBody + "$")] private static partial Regex AliasNamePattern();
+    [GeneratedRegex("^" + Arn + AliasBody + "$")] private static partial Regex AliasArnPattern();
+
+    public static bool TryParse(string? text, out KeyReference? reference)
+    {
+        reference = null;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var kind = KeyIdPattern().IsMatch(text) ? KeyReferenceKind.KeyId
+            : KeyArnPattern().IsMatch(text) ? KeyReferenceKind.KeyArn
+            : AliasNamePattern().IsMatch(text) ? KeyReferenceKind.AliasName
+            : AliasArnPattern().IsMatch(text) ? KeyReferenceKind.AliasArn
+            : (KeyReferenceKind?)null;
+        if (kind is null) return false;
+        reference = new KeyReference(text, kind.Value);
+        return true;
+    }
+
+    public static KeyReference Parse(string text) =>
+        TryParse(text, out var reference) ? reference!
+            : throw new KeyMgmtException("InvalidKeyReference", FailureKind.InvalidArgument,
+                $"'{text}' is not a KMS key reference. Expected {AcceptedForms}.");
+
+    public bool IsAlias => Kind is KeyReferenceKind.AliasName or KeyReferenceKind.AliasArn;
+
+    /// <summary>The alias name (alias/x) of an alias reference.</summary>
+    public string? AliasName => Kind switch
+    {
+        KeyReferenceKind.AliasName => Value,
+        KeyReferenceKind.AliasArn => Value[(Value.IndexOf(":alias/", StringComparison.Ordinal) + 1)..],
+        _ => null,
+    };
+
+    public override string ToString() => Value;
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BuzzKeyMgmt.Engine.Audit;
+
+namespace BuzzKeyMgmt.Engine.Policy;
+
+/// <summary>
+/// The shared key-management policy, read from the audit store's KeyManagementConfig table (seeded by the
+/// migrations) so that every administrator applies the same rules.
+/// </summary>
+public sealed record PolicySettings
+{
+    public const string RotationPeriodDaysName = "RotationPeriodDays";
+    public const string RecoveryWindowDaysName = "RecoveryWindowDays";
+    public const string MinimumRsaKeyBitsName = "MinimumRsaKeyBits";
+    public const string ApprovalsRequiredName = "ApprovalsRequired";
+    public const string MttrTargetMinutesName = "MttrTargetMinutes";
+    public const string RecoveryRequestExpiryHoursName = "RecoveryRequestExpiryHours";
+    public const string IncidentIdPatternName = "IncidentIdPattern";
+    public const string ChangeIdPatternName = "ChangeIdPattern";
+
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(250);
+
+    public int RotationPeriodDays { get; init; }
+    public int RecoveryWindowDays { get; init; }
+    public int MinimumRsaKeyBits { get; init; }
+    public int ApprovalsRequired { get; init; }
+    public int MttrTargetMinutes { get; init; }
+    public int RecoveryRequestExpiryHours { get; init; }
+    public string IncidentIdPattern { get; init; } = "";
+    public string ChangeIdPattern { get; init; } = "";
+
+    public bool IsValidIncidentId(string? value) =>
+        value is not null && Regex.IsMatch(value, IncidentIdPattern, RegexOptions.CultureInvariant, PatternTimeout);
+
+    public bool IsValidChangeId(string? value) =>
+        value is not null && Regex.IsMatch(value, ChangeIdPattern, RegexOptions.CultureInvariant, PatternTimeout);
+
+    /// <summary>Builds the policy from KeyManagementConfig name/value rows; a missing or bad value is a domain error.</summary>
+    public static PolicySettings FromValues(IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new PolicySettings
+        {
+            RotationPeriodDays = Int(values, RotationPeriodDaysName, 1, 2560),
+            RecoveryWindowDays = Int(values, RecoveryWindowDaysName, 7, 30),
+            MinimumRsaKeyBits = Int(values, MinimumRsaKeyBitsName, 2048, 4096),
+            ApprovalsRequired = Int(values, ApprovalsRequiredName, 1, 10),
+            MttrTargetMinutes = Int(values, MttrTargetMinutesName, 1, 10_000),
+            RecoveryRequestExpiryHours = Int(values, RecoveryRequestExpiryHoursName, 1, 720),
+            IncidentIdPattern = Pattern(values, IncidentIdPatternName),
+            ChangeIdPattern = Pattern(values, ChangeIdPatternName),
+        };
+    }
+
+    private static int Int(IReadOnlyDictionary<string, string> values, string name, int min, int max)
+    {
+        if (!values.TryGetValue(name, out var text))
+            throw Invalid($"policy setting {name} is missing from KeyManagementConfig.");
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw Invalid($"policy setting {name} = '{text}' is not a whole number between {min} and {max}.");
+        return value;
+    }
+
+    private static string Pattern(IReadOnlyDictionary<string, string> values, string name)
+    {
+        if (!values.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text))
+            throw Invalid($"policy setting {name} is missing from KeyManagementConfig.");
+        try
+        {
+            _ = new Regex(text, RegexOptions.CultureInvariant, PatternTimeout);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Invalid($"policy setting {name} = '{text}' is not a valid regular expression: {ex.Message}");
+        }
+        return text;
+    }
+
+    private static AuditStoreException Invalid(string message) =>
+        new(AuditErrorCodes.InvalidPolicy, "Invalid key-management policy: " + message);
+}

@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using BuzzKeyMgmt.Engine.Aws;
+using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Engine.Kms;
+
+namespace BuzzKeyMgmt.Engine.Status;
+
+/// <summary>
+/// Reads key status for named keys, alias patterns or the whole fleet with bounded concurrency, paced under KMS's
+/// per-operation quotas (DescribeKey 2,000/s, GetKeyRotationStatus 1,000/s, ListResourceTags 2,000/s side by side),
+/// with the SDK's adaptive retry behind that. A failure on one key is an outcome, not an exception; results come
+/// back in input order. ListKeyRotations (100/s) is called only with IncludeRotationHistory.
+/// </summary>
+public sealed class KeyStatusReader
+{
+    private readonly KeyMgmtSession _session;
+    private readonly IAmazonKeyManagementService _kms;
+    private readonly KmsQuotaGates _gates;
+    private volatile int _total = -1;
+
+    public KeyStatusReader(KeyMgmtSession session) : this(session, session.Kms)
+    {
+    }
+
+    public KeyStatusReader(KeyMgmtSession session, IAmazonKeyManagementService kms, KmsQuotaGates? gates = null)
+    {
+        _session = session;
+        _kms = kms;
+        _gates = gates ?? new KmsQuotaGates();
+    }
+
+    /// <summary>How many keys will be read; -1 until the targets are known.</summary>
+    public int Total => _total;
+
+    public async IAsyncEnumerable<KeyStatusOutcome> ReadAsync(KeyStatusQuery query, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var aliasIndex = await AliasIndex.LoadIfNeededAsync(_kms, _gates, query, cancellation).ConfigureAwait(false);
+        var targets = await TargetList.BuildAsync(_kms, _gates, query, aliasIndex, cancellation).ConfigureAwait(false);
+        _total = targets.Count;
+
+        var results = Channel.CreateUnbounded<KeyStatusOutcome>(new UnboundedChannelOptions { SingleReader = true });
+        var producer = ProduceAsync(targets, query, aliasIndex, results.Writer, cancellation);
+
+        var pending = new Dictionary<int, KeyStatusOutcome>();
+        var next = 0;
+        await foreach (var outcome in results.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+        {
+            pending[outcome.Index] = outcome;
+            while (pending.Remove(next, out var ready))
+            {
+                next++;
+                if (ready.Status is not null || ready.Failure is not null) yield return ready;
+            }
+        }
+        await producer.ConfigureAwait(false);
+    }
+
+    private async Task ProduceAsync(IReadOnlyList<Target> targets, KeyStatusQuery query, AliasIndex? aliases,
+        ChannelWriter<KeyStatusOutcome> writer, CancellationToken cancellation)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(1, query.ThrottleLimit));
+        var running = new List<Task>(targets.Count);
+        try
+        {
+            for (var i = 0; i < targets.Count; i++)
+            {
+                await slots.WaitAsync(cancellation).ConfigureAwait(false);
+                var index = i;
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        writer.TryWrite(await ReadOneAsync(index, targets[index], query, aliases, cancellation).ConfigureAwait(false));
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
+            await Task.WhenAll(running).ConfigureAwait(false);
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+        }
+    }
+
+    private async Task<KeyStatusOutcome> ReadOneAsync(int index, Target target, KeyStatusQuery query, AliasIndex? aliases, CancellationToken cancellation)
+    {
+        if (target.Error is not null) return new KeyStatusOutcome(index, target.Reference, null, target.Error);
+        try
+        {
+            await _gates.WaitAsync("DescribeKey", cancellation).ConfigureAwait(false);
+            var metadata = (await _kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = target.Reference }, cancellation).ConfigureAwait(false)).KeyMetadata;
+            var awsManaged = metadata.KeyManager == KeyManagerType.AWS;
+            if (target.FromFleet && awsManaged && !query.IncludeAwsManaged) return new KeyStatusOutcome(index, target.Reference, null, null);
+
+            var details = new KeyDetailsReader(_kms, _gates);
+            var rotation = details.RotationAsync(metadata, cancellation);
+            var tags = awsManaged ? Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()) : details.TagsAsync(metadata.KeyId, cancellation);
+            var keyAliases = aliases?.For(metadata.KeyId) is { } known ? Task.FromResult(known) : details.AliasesAsync(metadata.KeyId, cancellation);
+            var history = query.IncludeRotationHistory ? details.LastRotationAsync(metadata, cancellation) : Task.FromResult<DateTimeOffset?>(null);
+            await Task.WhenAll(rotation, tags, keyAliases, history).ConfigureAwait(false);
+            return new KeyStatusOutcome(index, target.Reference,
+                KeyStatusMapper.Map(metadata, rotation.Result, tags.Result, keyAliases.Result, history.Result, query.IncludeRotationHistory, _session.Environment), null);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return new KeyStatusOutcome(index, target.Reference, null,
+                new KeyMgmtException("OperationStopped", FailureKind.OperationStopped, $"Reading {target.Reference}: stopped."));
+        }
+        catch (Exception ex)
+        {
+            return new KeyStatusOutcome(index, target.Reference, null, Explain(ex, target.Reference));
+        }
+    }
+
+    private KeyMgmtException Explain(Exception ex, string reference)
+    {
+        var translated = AwsErrors.Translate(ex, "Reading key status of", reference, _session.Environment);
+        return translated.ErrorId switch
+        {
+            "KeyNotFound" => new KeyMgmtException("KeyNotFound", FailureKind.ObjectNotFound,
+                $"Key '{reference}' was not found in environment '{_session.Environment}' (account {_session.EnvironmentInfo.AccountId}, {_session.Region}).",
+                "Check the key id or alias (Get-KeyStatus -Alias '*' lists the aliases).", ex),
+            "AccessDenied" => new KeyMgmtException("AccessDenied", FailureKind.PermissionDenied,
+                $"Reading key status of '{reference}' was denied for {_session.CallerArn} (role {_session.Role}). " +
+                "Reading keys needs kms:DescribeKey, kms:GetKeyRotationStatus, kms:ListAliases and kms:ListResourceTags: the Admin, Emergency or Recovery role has them.",
+                $"Connect-KeyManagement -Environment {_session.Environment} -Role Admin", ex),
+            _ => translated,
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using Amazon.Runtime;
+using BuzzKeyMgmt.Engine.Configuration;
+using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Sandbox;
+using BuzzKeyMgmt.Sandbox.Identity;
+
+namespace BuzzKeyMgmt.Engine.Training;
+
+/// <summary>
+/// The sandbox of this PowerShell process, for training, drills and tests. Starting it registers session
+/// environments: "sandbox" acts as the IAM user "operator"; "sandbox-approver1" and "sandbox-approver2" act as the
+/// two approvers (separation of duties); "sandbox-trainee" acts as a user without any KMS permission. Each uses that user's own access key and MFA device, and the sandbox clock.
+/// </summary>
+public static class SandboxHost
+{
+    public const string EnvironmentName = "sandbox";
+    private static readonly object Gate = new();
+    private static SandboxServer? _current;
+
+    public static SandboxServer? Current => Volatile.Read(ref _current);
+
+    public static SandboxServer Require() => Current
+        ?? throw new KeyMgmtException("SandboxNotRunning", FailureKind.InvalidOperation, "No sandbox is running in this session.",
+            "Start one with Start-KeyMgmtSandbox.");
+
+    public static SandboxServer Start(int port, bool enforceQuotas, TimeSpan dateHeaderSkew = default)
+    {
+        lock (Gate)
+        {
+            if (_current is not null)
+                throw new KeyMgmtException("SandboxAlreadyRunning", FailureKind.InvalidOperation,
+                    $"A sandbox is already running at {_current.Endpoint}.", "Use it, or stop it first with Stop-KeyMgmtSandbox.");
+            SandboxServer server;
+            try
+            {
+                server = SandboxServer.Start(new SandboxOptions { Port = port, EnforceQuotas = enforceQuotas, DateHeaderSkew = dateHeaderSkew });
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                throw new KeyMgmtException("SandboxPortUnavailable", FailureKind.ResourceUnavailable,
+                    $"The sandbox cannot listen on 127.0.0.1:{port}: {ex.Message}", "Pick another -Port, or omit it for a free one.", ex);
+            }
+            foreach (var (name, user) in EnvironmentUsers(server))
+                EnvironmentCatalog.Register(ToEnvironment(server, name, user));
+            _current = server;
+            return server;
+        }
+    }
+
+    public static bool Stop()
+    {
+        lock (Gate)
+        {
+            if (_current is not { } server) return false;
+            foreach (var (name, _) in EnvironmentUsers(server)) EnvironmentCatalog.Unregister(name);
+            if (SessionStore.Current is { } s && s.EnvironmentInfo.Source == "session" && s.Environment.StartsWith(EnvironmentName, StringComparison.Ordinal))
+                SessionStore.Clear();
+            server.Stop();
+            _current = null;
+            return true;
+        }
+    }
+
+    private static IEnumerable<(string Name, SandboxPrincipal User)> EnvironmentUsers(SandboxServer server)
+    {
+        yield return (EnvironmentName, server.User("operator"));
+        yield return (EnvironmentName + "-approver1", server.User("approver1"));
+        yield return (EnvironmentName + "-approver2", server.User("approver2"));
+        yield return (EnvironmentName + "-trainee", server.User("trainee"));
+    }
+
+    private static KeyMgmtEnvironment ToEnvironment(SandboxServer server, string name, SandboxPrincipal user) => new()
+    {
+        Name = name,
+        Region = server.Region,
+        AccountId = server.AccountId,
+        AdminRoleArn = server.AdminRoleArn,
+        EmergencyRoleArn = server.EmergencyRoleArn,
+        RecoveryRoleArn = server.RecoveryRoleArn,
+        MfaSerialNumber = user.MfaSerial,
+        AlertTopicArn = server.AlertTopicArn,
+        EndpointUrl = server.Endpoint,
+        IsProduction = false,
+        Source = "session",
+        BaseCredentials = new BasicAWSCredentials(user.AccessKeyId, user.SecretAccessKey),
+        Clock = server.Clock,
+    };
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using BuzzKeyMgmt.Sandbox.Identity;
+using BuzzKeyMgmt.Sandbox.Protocols;
+
+namespace BuzzKeyMgmt.Sandbox.Routing;
+
+/// <summary>
+/// Which KMS actions each caller may perform: root everything; IAM users read only ("trainee": nothing); Admin read + rotation, create,
+/// aliases, tags; Emergency read + DisableKey, ScheduleKeyDeletion; Recovery read + EnableKey, CancelKeyDeletion,
+/// Encrypt, Decrypt, GenerateDataKey. Everything else is AccessDeniedException (400) worded as IAM words it.
+/// </summary>
+internal static class KmsPermissions
+{
+    public static readonly IReadOnlySet<string> Read = Set("DescribeKey", "ListKeys", "ListAliases", "GetKeyRotationStatus", "ListKeyRotations", "ListResourceTags");
+    private static readonly IReadOnlySet<string> Admin = Set("EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand", "CreateKey",
+        "CreateAlias", "DeleteAlias", "TagResource", "UntagResource");
+    private static readonly IReadOnlySet<string> Emergency = Set("DisableKey", "ScheduleKeyDeletion");
+    private static readonly IReadOnlySet<string> Recovery = Set("EnableKey", "CancelKeyDeletion", "Encrypt", "Decrypt", "GenerateDataKey");
+    private static readonly IReadOnlySet<string> AccountWide = Set("CreateKey", "ListKeys", "ListAliases", "GenerateRandom");
+
+    public static bool IsAllowed(CallerIdentity caller, SandboxRole? role, string operation)
+    {
+        if (caller.Kind == CallerKind.Root) return true;
+        if (caller.Kind == CallerKind.User && caller.Principal?.Name == IdentityStore.NoKmsUser) return false;
+        if (Read.Contains(operation)) return true;
+        if (caller.Kind != CallerKind.AssumedRole || role is null) return false;
+        return role.Kind switch
+        {
+            RoleKind.Admin => Admin.Contains(operation),
+            RoleKind.Emergency => Emergency.Contains(operation),
+            RoleKind.Recovery => Recovery.Contains(operation),
+            _ => false,
+        };
+    }
+
+    public static AwsError Denied(CallerIdentity caller, string operation, ReadOnlySpan<byte> body, string region, string accountId)
+    {
+        var resource = AccountWide.Contains(operation) ? "*" : ResourceOf(body, region, accountId);
+        return new AwsError("AccessDeniedException",
+            $"User: {caller.Arn} is not authorized to perform: kms:{operation} on resource: {resource} " +
+            $"because no identity-based policy allows the kms:{operation} action", 400);
+    }
+
+    /// <summary>The key ARN the request names (KeyId as id, ARN or alias), or "*" when it names none.</summary>
+    private static string ResourceOf(ReadOnlySpan<byte> body, string region, string accountId)
+    {
+        string? keyId = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.CurrentDepth >= 1)
+                {
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1
+                        && (reader.ValueTextEquals("KeyId") || reader.ValueTextEquals("ResourceId") || reader.ValueTextEquals("TargetKeyId")))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.String) { keyId = reader.GetString(); break; }
+                    }
+                    else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+                }
+            }
+        }
+        catch (JsonException) { }
+        if (string.IsNullOrEmpty(keyId)) return "*";
+        if (keyId.StartsWith("arn:", StringComparison.Ordinal)) return keyId;
+        return keyId.StartsWith("alias/", StringComparison.Ordinal)
+            ? $"arn:aws:kms:{region}:{accountId}:{keyId}"
+            : $"arn:aws:kms:{region}:{accountId}:key/{keyId}";
+    }
+
+    private static IReadOnlySet<string> Set(params string[] names) => new HashSet<string>(names, StringComparer.Ordinal);
+}

@@ -1,0 +1,64 @@
+using BuzzKeyMgmt.Sandbox.Http;
+using BuzzKeyMgmt.Sandbox.Protocols;
+using BuzzKeyMgmt.Sandbox.Realism;
+using BuzzKeyMgmt.Sandbox.Signing;
+using BuzzKeyMgmt.Sandbox.Sns;
+using BuzzKeyMgmt.Sandbox.Sts;
+
+namespace BuzzKeyMgmt.Sandbox.Routing;
+
+/// <summary>
+/// awsQuery requests (form body or URL query with <c>Action=</c>): the SigV4 credential scope picks the service
+/// ("sts" 2011-06-15, "sns" 2010-03-31) → parameters → Action and Version → faults → the service.
+/// </summary>
+internal sealed class QueryRoute(SandboxServices s)
+{
+    public async ValueTask<HttpResponseData> HandleAsync(HttpRequestData request, string requestId)
+    {
+        var auth = SigV4Authorization.Parse(request.Header("Authorization"), out var failure);
+        if (auth is null) return QueryProtocol.Error(ErrorCatalog.QueryAuth(failure!), requestId);
+        string scopeService = auth.Service is "sts" or "sns" ? auth.Service : "sts";
+        var caller = s.Verifier.Verify(request, auth, scopeService, out failure);
+        if (caller is null) return QueryProtocol.Error(ErrorCatalog.QueryAuth(failure!), requestId);
+
+        if (request.Method is not ("POST" or "GET"))
+            return QueryProtocol.Error(new AwsError("InvalidAction", $"Method {request.Method} is not supported; use POST.", 400), requestId);
+        if (request.Method == "POST" && request.Body.Length > 0 && !IsForm(request.Header("Content-Type")))
+            return QueryProtocol.Error(new AwsError("InvalidAction",
+                "The request's Content-Type must be application/x-www-form-urlencoded for this service.", 400), requestId);
+        if (!FormParameters.TryParse(request.RawQuery, request.Body, out var form, out var problem))
+            return QueryProtocol.Error(new AwsError("MalformedQueryString", problem!, 400), requestId);
+
+        var action = form["Action"];
+        if (string.IsNullOrEmpty(action))
+            return QueryProtocol.Error(new AwsError("MissingAction", "The request must contain the parameter Action.", 400), requestId);
+        var version = form["Version"];
+        if (string.IsNullOrEmpty(version))
+            return QueryProtocol.Error(new AwsError("MissingParameter", "The request must contain the parameter Version.", 400), requestId);
+
+        bool isSts = scopeService == "sts";
+        var expectedVersion = isSts ? StsService.Version : SnsService.Version;
+        var actions = isSts ? StsService.Actions : SnsService.Actions;
+        if (version != expectedVersion || !actions.Contains(action))
+            return QueryProtocol.Error(new AwsError("InvalidAction", $"Could not find operation {action} for version {version}", 400), requestId);
+
+        var service = isSts ? "STS" : "SNS";
+        var fault = s.Faults.Decide(service, action);
+        if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
+        if (fault.Failure == FaultKind.DropConnection) return HttpResponseData.Drop();
+        if (fault.Failure is { } kind) return QueryProtocol.Error(ErrorCatalog.QueryFault(kind, service), requestId);
+
+        try
+        {
+            return isSts ? s.Sts.Handle(action, form, caller, requestId) : s.Sns.Handle(action, form, caller, requestId);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return QueryProtocol.Error(ErrorCatalog.QueryFault(FaultKind.InternalError, service) with
+            { Message = $"Internal error in the sandbox's {service}: {e.GetType().Name}: {e.Message}" }, requestId);
+        }
+    }
+
+    private static bool IsForm(string? contentType) =>
+        contentType is not null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,18 @@
+namespace BuzzKeyMgmt.Sandbox;
+
+/// <summary>How to start a <see cref="SandboxServer"/>.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; set; }
+    /// <summary>Apply the per-operation request quotas (token buckets on real time). Default true.</summary>
+    public bool EnforceQuotas { get; set; } = true;
+    /// <summary>Account of every ARN the sandbox issues. Default "111122223333".</summary>
+    public string AccountId { get; set; } = "111122223333";
+    /// <summary>The one Region the sandbox serves (SigV4 credential scope must name it). Default "us-east-1".</summary>
+    public string Region { get; set; } = "us-east-1";
+    /// <summary>Added to the real time written in every response's Date header, to simulate a skewed endpoint.</summary>
+    public TimeSpan DateHeaderSkew { get; set; }
+    /// <summary>How long a started request may take to arrive completely before it gets 408 RequestTimeout. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

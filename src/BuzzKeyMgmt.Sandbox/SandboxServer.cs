@@ -1,0 +1,141 @@
+using System.Globalization;
+using BuzzKeyMgmt.Sandbox.Http;
+using BuzzKeyMgmt.Sandbox.Identity;
+using BuzzKeyMgmt.Sandbox.Kms;
+using BuzzKeyMgmt.Sandbox.Realism;
+using BuzzKeyMgmt.Sandbox.Routing;
+using BuzzKeyMgmt.Sandbox.Signing;
+using BuzzKeyMgmt.Sandbox.Sns;
+using BuzzKeyMgmt.Sandbox.Sts;
+
+namespace BuzzKeyMgmt.Sandbox;
+
+/// <summary>
+/// A local AWS-compatible endpoint (KMS awsJson1_1, STS and SNS awsQuery) running inside the current process on
+/// 127.0.0.1. Every request must carry a valid SigV4 signature made with credentials this sandbox issued
+/// (<see cref="Root"/>, <see cref="Users"/>, or temporary credentials from its STS AssumeRole).
+/// </summary>
+/// <example>
+/// <code>
+/// using var sandbox = SandboxServer.Start(new SandboxOptions());
+/// var kms = new AmazonKeyManagementServiceClient(new BasicAWSCredentials(sandbox.Root.AccessKeyId, sandbox.Root.SecretAccessKey),
+///     new AmazonKeyManagementServiceConfig { ServiceURL = sandbox.Endpoint, AuthenticationRegion = sandbox.Region });
+/// </code>
+/// </example>
+public sealed class SandboxServer : IDisposable
+{
+    private readonly LoopbackHttpServer _http;
+    private readonly SandboxServices _services;
+    private readonly IdentityStore _identities;
+    private readonly MfaVerifier _mfa;
+    private readonly TimeSpan _dateSkew;
+    private volatile bool _enforceQuotas;
+    private volatile DateStamp? _date;
+
+    private sealed record DateStamp(long Second, string Text);
+
+    private SandboxServer(SandboxOptions options)
+    {
+        AccountId = options.AccountId;
+        Region = options.Region;
+        _enforceQuotas = options.EnforceQuotas;
+        _dateSkew = options.DateHeaderSkew;
+        Clock = new SandboxClock();
+        _identities = new IdentityStore(AccountId);
+        _mfa = new MfaVerifier(Clock);
+        Faults = new FaultInjector();
+        Kms = new KmsService(AccountId, Region, Clock);
+        _services = new SandboxServices
+        {
+            AccountId = AccountId, Region = Region, Identities = _identities,
+            Verifier = new SigV4Verifier(_identities, Region, Clock), Faults = Faults, Quotas = new KmsQuotas(),
+            EnforceQuotas = () => _enforceQuotas, Kms = Kms,
+            Sts = new StsService(_identities, _mfa, Clock), Sns = new SnsService(AccountId, Region, Clock),
+        };
+        var pipeline = new RequestPipeline(_services);
+        _http = new LoopbackHttpServer(options.Port, pipeline.HandleAsync, RequestPipeline.FramingError, DateHeader, options.RequestTimeout);
+        Port = _http.Port;
+        Endpoint = $"http://127.0.0.1:{Port}";
+    }
+
+    /// <summary>Starts listening on 127.0.0.1 (<see cref="SandboxOptions.Port"/> 0 = a free port).</summary>
+    public static SandboxServer Start(SandboxOptions? options = null)
+    {
+        options ??= new SandboxOptions();
+        if (options.Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be 0–65535.");
+        if (string.IsNullOrWhiteSpace(options.AccountId) || options.AccountId.Length != 12 || !options.AccountId.All(char.IsAsciiDigit))
+            throw new ArgumentException($"AccountId must be 12 digits, got '{options.AccountId}'.", nameof(options));
+        if (options.RequestTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
+        if (string.IsNullOrWhiteSpace(options.Region)) throw new ArgumentException("Region is required.", nameof(options));
+        return new SandboxServer(options);
+    }
+
+    /// <summary>Base URL for SDK clients' ServiceURL, e.g. http://127.0.0.1:50123.</summary>
+    public string Endpoint { get; }
+    public int Port { get; }
+    public string AccountId { get; }
+    public string Region { get; }
+
+    /// <summary>The account root (all permissions) with its access key and MFA device.</summary>
+    public SandboxPrincipal Root => _identities.Root;
+    /// <summary>IAM users "operator", "approver1", "approver2" (KMS read, STS, SNS) and "trainee" (no KMS permission); each may assume the three roles.</summary>
+    public IReadOnlyList<SandboxPrincipal> Users => _identities.Users;
+    /// <summary>The IAM user with the given name ("operator", "approver1", "approver2").</summary>
+    public SandboxPrincipal User(string name) => Users.FirstOrDefault(u => u.Name == name)
+        ?? throw new ArgumentException($"No sandbox user '{name}'. Users: {string.Join(", ", Users.Select(u => u.Name))}.", nameof(name));
+
+    /// <summary>arn:aws:iam::ACCT:role/BuzzKeyMgmtAdmin — read + rotation, create, aliases, tags; no MFA required.</summary>
+    public string AdminRoleArn => _identities.Role(RoleKind.Admin).Arn;
+    /// <summary>arn:aws:iam::ACCT:role/BuzzKeyMgmtEmergency — read + DisableKey, ScheduleKeyDeletion; MFA required.</summary>
+    public string EmergencyRoleArn => _identities.Role(RoleKind.Emergency).Arn;
+    /// <summary>arn:aws:iam::ACCT:role/BuzzKeyMgmtRecovery — read + EnableKey, CancelKeyDeletion, Encrypt, Decrypt, GenerateDataKey; MFA required.</summary>
+    public string RecoveryRoleArn => _identities.Role(RoleKind.Recovery).Arn;
+    /// <summary>Serial of the root's virtual MFA device.</summary>
+    public string MfaSerial => Root.MfaSerial;
+    /// <summary>The default SNS topic "buzzkeymgmt-alerts", present from the start.</summary>
+    public string AlertTopicArn => _services.Sns.DefaultTopicArn;
+
+    /// <summary>The sandbox's time (real time plus whatever <see cref="SandboxClock.Advance"/> added).</summary>
+    public SandboxClock Clock { get; }
+
+    /// <summary>The current 6-digit TOTP of an MFA device at the sandbox clock (root's device when null).</summary>
+    public string GetMfaCode(string? serialNumber = null)
+    {
+        var owner = serialNumber is null ? Root : _identities.PrincipalByMfaSerial(serialNumber)
+            ?? throw new ArgumentException($"No sandbox MFA device '{serialNumber}'.", nameof(serialNumber));
+        return _mfa.CurrentCode(owner.MfaSecretBase32);
+    }
+
+    /// <summary>Every SNS message published so far, in order.</summary>
+    public IReadOnlyList<PublishedMessage> Messages => _services.Sns.Messages;
+
+    /// <summary>Injected faults (throttling, internal errors, timeouts, latency, dropped connections).</summary>
+    public FaultInjector Faults { get; }
+
+    /// <summary>The emulated KMS behind the HTTP endpoint.</summary>
+    public KmsService Kms { get; }
+
+    /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" (fleet seeding); returns how many were made.</summary>
+    public int SeedKeys(int count, string aliasPrefix, bool rotationMix) =>
+        Kms.Seed(count, aliasPrefix, rotationMix);
+
+    /// <summary>Whether KMS request quotas apply (ThrottlingException "Rate exceeded" when exceeded).</summary>
+    public bool EnforceQuotas { get => _enforceQuotas; set => _enforceQuotas = value; }
+
+    /// <summary>Stops listening and closes every open connection.</summary>
+    public void Stop() => _http.Dispose();
+
+    public void Dispose() => Stop();
+
+    private string DateHeader()
+    {
+        var now = DateTimeOffset.UtcNow + _dateSkew;
+        long second = now.ToUnixTimeSeconds();
+        var cached = _date;
+        if (cached is not null && cached.Second == second) return cached.Text;
+        var text = now.ToString("r", CultureInfo.InvariantCulture);
+        _date = new DateStamp(second, text);
+        return text;
+    }
+}

@@ -1,0 +1,14 @@
+namespace BuzzKeyMgmt.Sandbox.Sns;
+
+/// <summary>One SNS message attribute as published (Binary values stay base64 text).</summary>
+public sealed record MessageAttribute(string DataType, string Value);
+
+/// <summary>A message accepted by the sandbox's SNS Publish, readable through <c>SandboxServer.Messages</c>.</summary>
+public sealed record PublishedMessage(
+    string TopicArn,
+    string MessageId,
+    string? Subject,
+    string Message,
+    IReadOnlyDictionary<string, MessageAttribute> Attributes,
+    DateTimeOffset Timestamp,
+    string PublisherArn);

@@ -1,0 +1,81 @@
+using System.Management.Automation;
+using BuzzKeyMgmt.Engine;
+using BuzzKeyMgmt.Engine.Configuration;
+using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Validation;
+
+namespace BuzzKeyMgmt.Cmdlets.Identity;
+
+/// <summary>Connects to an environment with a role: base credentials from the AWS chain, the role assumed through
+/// STS (Emergency and Recovery with MFA), the caller read back. Later cmdlets use this session.</summary>
+[Cmdlet(VerbsCommunications.Connect, "KeyManagement", DefaultParameterSetName = "Incident")]
+[OutputType(typeof(KeyMgmtSession))]
+public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
+{
+    private const string IdPattern = @"^[A-Za-z0-9][A-Za-z0-9._-]{1,47}$";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Environment { get; set; } = "";
+
+    /// <remarks>A string with a ValidateSet, not the engine's enum: a cmdlet class must hold no engine value type,
+    /// because loading the class would need the engine before the module's resolver is registered.</remarks>
+    [Parameter(Position = 1)]
+    [ValidateSet("Admin", "Emergency", "Recovery", "None")]
+    public string Role { get; set; } = "Admin";
+
+    [Parameter]
+    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    public string? MfaCode { get; set; }
+
+    [Parameter]
+    [ValidateLength(9, 256)]
+    public string? MfaSerialNumber { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileName { get; set; }
+
+    [Parameter]
+    [ValidateFormat(@"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$", "e.g. us-east-1 (an AWS Region code)")]
+    public string? Region { get; set; }
+
+    [Parameter]
+    [ValidateFormat(@"^https?://\S+$", "an absolute http(s) URL (an endpoint URL)")]
+    public string? EndpointUrl { get; set; }
+
+    [Parameter(ParameterSetName = "Incident")]
+    [ValidateFormat(IdPattern, "2-48 letters, digits, '.', '_' or '-', e.g. INC-2026-0042 (an incident id)")]
+    public string? IncidentId { get; set; }
+
+    [Parameter(ParameterSetName = "Change", Mandatory = true)]
+    [ValidateFormat(IdPattern, "2-48 letters, digits, '.', '_' or '-', e.g. CHG-2026-0107 (a change id)")]
+    public string? ChangeId { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var request = new ConnectRequest(Environment, Enum.Parse<KeyMgmtRole>(Role, ignoreCase: true), MfaCode, MfaSerialNumber, ProfileName, Region, EndpointUrl, IncidentId, ChangeId);
+        KeyMgmtSession session;
+        try
+        {
+            WriteVerbose($"Connecting to '{Environment}' as {Role}.");
+            session = Await(SessionConnector.ConnectAsync(request, Cancellation));
+        }
+        catch (KeyMgmtException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, Environment));
+            return;
+        }
+        catch (ConfigurationException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "ConfigurationInvalid", ErrorCategory.InvalidData, ex.File));
+            return;
+        }
+        SessionStore.Set(session);
+        WriteVerbose($"Connected: {session.CallerArn}, expires {(session.ExpiresAt is { } at ? at.ToString("u") : "never")}.");
+        if (PassThru) WriteObject(session);
+    }
+}

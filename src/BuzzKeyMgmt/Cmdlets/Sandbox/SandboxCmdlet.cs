@@ -1,0 +1,22 @@
+using BuzzKeyMgmt.Engine;
+using BuzzKeyMgmt.Engine.Training;
+using BuzzKeyMgmt.Sandbox;
+
+namespace BuzzKeyMgmt.Cmdlets.Sandbox;
+
+/// <summary>Base of the cmdlets that work on the running sandbox: a clear error when none runs.</summary>
+public abstract class SandboxCmdlet : KeyMgmtCmdlet
+{
+    protected SandboxServer RequireSandbox()
+    {
+        try
+        {
+            return SandboxHost.Require();
+        }
+        catch (KeyMgmtException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, null));
+            throw; // unreachable
+        }
+    }
+}

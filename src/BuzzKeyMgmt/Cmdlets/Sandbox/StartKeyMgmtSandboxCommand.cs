@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using BuzzKeyMgmt.Engine;
+using BuzzKeyMgmt.Engine.Training;
+using BuzzKeyMgmt.Sandbox;
+
+namespace BuzzKeyMgmt.Cmdlets.Sandbox;
+
+/// <summary>Starts the local AWS-compatible endpoint (KMS, STS, SNS) inside this pwsh process, on loopback only,
+/// and registers the environments "sandbox", "sandbox-approver1" and "sandbox-approver2" for this session.</summary>
+[Cmdlet(VerbsLifecycle.Start, "KeyMgmtSandbox")]
+[OutputType(typeof(SandboxServer))]
+public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoQuotas { get; set; }
+
+    [Parameter]
+    public TimeSpan DateHeaderSkew { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void EndProcessing()
+    {
+        SandboxServer server;
+        try
+        {
+            server = SandboxHost.Start(Port, enforceQuotas: !NoQuotas, DateHeaderSkew);
+        }
+        catch (KeyMgmtException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, Port));
+            return;
+        }
+        WriteVerbose($"Sandbox listening at {server.Endpoint} (account {server.AccountId}, {server.Region}, quotas {(NoQuotas ? "off" : "on")}).");
+        if (PassThru || Wait) WriteObject(server);
+        if (!Wait) return;
+
+        var op = server.User("operator");
+        Host.UI.WriteLine($"Sandbox running at {server.Endpoint}. From another terminal, for example:");
+        Host.UI.WriteLine($"  AWS_ACCESS_KEY_ID={op.AccessKeyId} AWS_SECRET_ACCESS_KEY={op.SecretAccessKey} AWS_REGION={server.Region} \\");
+        Host.UI.WriteLine($"    aws --endpoint-url {server.Endpoint} kms list-keys");
+        Host.UI.WriteLine("Press Ctrl+C to stop it.");
+        try
+        {
+            Cancellation.WaitHandle.WaitOne();
+        }
+        finally
+        {
+            SandboxHost.Stop();
+        }
+    }
+}

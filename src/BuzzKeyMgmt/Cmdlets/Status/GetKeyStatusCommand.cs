@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Engine.Kms;
+using BuzzKeyMgmt.Engine.Status;
+using BuzzKeyMgmt.Validation;
+
+namespace BuzzKeyMgmt.Cmdlets.Status;
+
+/// <summary>Reads the state of KMS keys: named ones, alias patterns, or the whole fleet, with bounded concurrency
+/// inside KMS's quotas. A key that cannot be read is a non-terminating error; the rest continue.</summary>
+[Cmdlet(VerbsCommon.Get, "KeyStatus", DefaultParameterSetName = ByKey)]
+[OutputType(typeof(KeyStatus))]
+public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
+{
+    private const string ByKey = "ByKey";
+    private const string ByAlias = "ByAlias";
+    private const string All_ = "All";
+    private const int ProgressId = 41;
+
+    private readonly List<KeyReference> _keys = new();
+
+    [Parameter(ParameterSetName = ByKey, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Arn", "KeyArn")]
+    [ValidateKeyReference]
+    public string[] KeyId { get; set; } = Array.Empty<string>();
+
+    [Parameter(ParameterSetName = ByAlias, Mandatory = true)]
+    [SupportsWildcards]
+    [ValidateAliasPattern]
+    public string[] Alias { get; set; } = Array.Empty<string>();
+
+    [Parameter(ParameterSetName = All_, Mandatory = true)]
+    public SwitchParameter All { get; set; }
+
+    [Parameter]
+    public SwitchParameter IncludeAwsManaged { get; set; }
+
+    [Parameter]
+    public SwitchParameter IncludeRotationHistory { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = KeyStatusQuery.DefaultThrottleLimit;
+
+    [Parameter]
+    public KeyMgmtSession? Session { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var key in KeyId) _keys.Add(KeyReference.Parse(key));
+    }
+
+    /// <summary>The next result: taken at once when it is ready, else waited for on the pipeline thread.</summary>
+    private bool NextResult(IAsyncEnumerator<KeyStatusOutcome> results)
+    {
+        var next = results.MoveNextAsync();
+        return next.IsCompletedSuccessfully ? next.Result : Await(next.AsTask());
+    }
+
+    protected override void EndProcessing()
+    {
+        var session = RequireSession(Session);
+        var query = new KeyStatusQuery
+        {
+            Keys = _keys,
+            AliasPatterns = Alias,
+            All = All,
+            IncludeAwsManaged = IncludeAwsManaged,
+            IncludeRotationHistory = IncludeRotationHistory,
+            ThrottleLimit = ThrottleLimit,
+        };
+        var reader = new KeyStatusReader(session);
+        var progress = new ProgressRecord(ProgressId, "Reading KMS key status", "Listing keys");
+        var fleet = All || Alias.Length > 0 || _keys.Count > 1;
+        var shown = Stopwatch.StartNew();
+        int done = 0, failed = 0;
+        var results = reader.ReadAsync(query, Cancellation).GetAsyncEnumerator(Cancellation);
+        try
+        {
+            if (fleet) WriteProgress(progress);
+            while (NextResult(results))
+            {
+                var outcome = results.Current;
+                done++;
+                if (outcome.Status is not null) WriteObject(outcome.Status);
+                else if (outcome.Failure is not null) { failed++; WriteError(ToErrorRecord(outcome.Failure, outcome.Target)); }
+                if (fleet && shown.ElapsedMilliseconds >= 200)
+                {
+                    shown.Restart();
+                    var total = Math.Max(reader.Total, done);
+                    progress.StatusDescription = $"{done} of {total} keys read, {failed} failed";
+                    progress.PercentComplete = total == 0 ? 100 : (int)(100L * done / total);
+                    WriteProgress(progress);
+                }
+            }
+        }
+        catch (Engine.KeyMgmtException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, null));
+        }
+        finally
+        {
+            if (fleet)
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+            _ = results.DisposeAsync();
+        }
+    }
+}

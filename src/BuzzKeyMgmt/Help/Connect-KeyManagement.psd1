@@ -1,0 +1,28 @@
+@{
+    Synopsis    = 'Connects to an environment with a role (Admin, Emergency or Recovery), using MFA where the role requires it.'
+    Description = @'
+Takes base credentials from the standard AWS chain (-ProfileName, environment variables, instance role; the sandbox
+supplies its own), then assumes the environment's role through STS: Emergency and Recovery require -MfaCode, the
+session lasts at most 3600 seconds, SourceIdentity is the operator and the session name carries the incident or
+change id, so CloudTrail shows who acted and why. The caller identity is read back with GetCallerIdentity. The
+session is used by every later cmdlet unless -Session passes another one. A wrong MFA code gives an error that says
+so. Role None keeps the base credentials as they are.
+'@
+    Parameters  = @{
+        Environment     = 'The environment to connect to (see Get-KeyMgmtEnvironment).'
+        Role            = 'Admin (read, rotation; the default), Emergency (read, disable, schedule deletion), Recovery (read, enable, cancel deletion, access test) or None (the base credentials).'
+        MfaCode         = 'The current 6-digit code of your MFA device; required for Emergency and Recovery.'
+        MfaSerialNumber = 'The MFA device serial or ARN, when the environment does not name yours.'
+        ProfileName     = 'An AWS shared-config profile to take the base credentials from.'
+        Region          = 'Overrides the environment''s Region.'
+        EndpointUrl     = 'Overrides the environment''s endpoint (e.g. a VPC endpoint or the sandbox).'
+        IncidentId      = 'The incident this session works on; it appears in the STS session name and in CloudTrail.'
+        ChangeId        = 'The change this session works on (instead of an incident).'
+        PassThru        = 'Also write the session object.'
+    }
+    Outputs     = 'With -PassThru, the KeyMgmtSession: Environment, Role, CallerArn, Operator, ExpiresAt, TimeLeft.'
+    Examples    = @(
+        @{ Title = 'Emergency role for an incident'; Code = 'Connect-KeyManagement -Environment production -Role Emergency -MfaCode 123456 -IncidentId INC-2026-0042'; Remarks = 'Assumes the Emergency role with MFA; the session name carries INC-2026-0042.'; Run = $false }
+        @{ Title = 'Practise in the sandbox'; Code = 'Start-KeyMgmtSandbox; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -PassThru'; Remarks = 'The sandbox registers the environment "sandbox" and gives the current MFA code of its virtual device.' }
+    )
+}

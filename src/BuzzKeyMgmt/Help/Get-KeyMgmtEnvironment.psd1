@@ -1,0 +1,14 @@
+@{
+    Synopsis    = 'Lists the environments this session can connect to.'
+    Description = @'
+Environments come from the configuration file (default: BuzzKeyMgmt/environments.json in your config directory;
+$env:BUZZKEYMGMT_CONFIG overrides) and from this session: Start-KeyMgmtSandbox registers one named "sandbox".
+A malformed file stops the command with one error that names the file, the line or key, and what is expected.
+'@
+    Parameters  = @{ Name = 'Environment names to show; wildcards allowed. A name without wildcards that does not exist is an error.' }
+    Outputs     = 'KeyMgmtEnvironment: Name, Region, AccountId, role ARNs, MfaSerialNumber, AlertTopicArn, AuditStore, EndpointUrl, IsProduction, Source.'
+    Examples    = @(
+        @{ Title = 'List every environment'; Code = 'Get-KeyMgmtEnvironment'; Remarks = 'One row per environment, with its Region, account and where it was defined.' }
+        @{ Title = 'Show one in full'; Code = 'Get-KeyMgmtEnvironment -Name sandbox | Format-List *'; Remarks = 'Every setting of the sandbox environment (after Start-KeyMgmtSandbox).'; Setup = 'Start-KeyMgmtSandbox' }
+    )
+}

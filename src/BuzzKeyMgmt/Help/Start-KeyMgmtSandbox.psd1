@@ -1,0 +1,23 @@
+@{
+    Synopsis    = 'Starts the local AWS-compatible endpoint (KMS, STS, SNS) inside this pwsh, for training, drills and tests.'
+    Description = @'
+The sandbox listens on 127.0.0.1 only, on -Port or a free port, and speaks KMS, STS and SNS over AWS's real wire
+protocols with SigV4 checked, so the AWS SDK and the AWS CLI work against it. It has an account root, the Admin,
+Emergency and Recovery roles (Emergency and Recovery need MFA), and the IAM users operator, approver1 and approver2,
+each with its own access key and virtual MFA device. It registers the environments "sandbox" (as operator),
+"sandbox-approver1", "sandbox-approver2" and "sandbox-trainee" (no KMS permission) for this session. AWS's request quotas apply unless -NoQuotas. With -Wait
+it runs in the foreground until Ctrl+C and prints how to point the AWS CLI at it.
+'@
+    Parameters  = @{
+        Port           = 'TCP port on 127.0.0.1 (0 or omitted: a free port).'
+        NoQuotas       = 'Do not apply AWS''s per-operation request quotas (ThrottlingException when exceeded).'
+        DateHeaderSkew = 'Shift the Date header of every response, to rehearse clock-skew diagnostics.'
+        PassThru       = 'Write the sandbox object: Endpoint, AccountId, Region, Root, Users, role ARNs, MfaSerial, AlertTopicArn.'
+        Wait           = 'Run in the foreground until Ctrl+C, then stop.'
+    }
+    Outputs     = 'With -PassThru or -Wait, the SandboxServer.'
+    Examples    = @(
+        @{ Title = 'Start, practise, stop'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; $sandbox.Endpoint; Stop-KeyMgmtSandbox'; Remarks = 'Starts on a free port and shows the endpoint URL.' }
+        @{ Title = 'Serve the AWS CLI from another terminal'; Code = 'Start-KeyMgmtSandbox -Port 4566 -Wait'; Remarks = 'Prints the operator''s credentials and an aws --endpoint-url example; Ctrl+C stops it.'; Run = $false }
+    )
+}

@@ -1,0 +1,35 @@
+using BuzzKeyMgmt.AuditLoad;
+
+// Usage:
+//   append  <db path> <n>            append n rows (Started/Completed pairs) through the store, one durable commit each
+//   bench   <work dir> <n>           durable chained appends per second vs plain durable inserts (baseline)
+//   seed    <db path> <rows>         bulk-load a valid chain of <rows> rows (one transaction)
+//   verify  <db path>                verify the chain and print rows and seconds
+// Exit codes: 0 ok, 1 chain broken or goal missed is NOT an error here (the caller judges), 2 usage, 3 store error.
+try
+{
+    return args switch
+    {
+        ["append", var db, var n] => LoadCommands.Append(db, int.Parse(n)),
+        ["bench", var dir, var n] => LoadCommands.Bench(dir, int.Parse(n)),
+        ["seed", var db, var rows] => LoadCommands.Seed(db, long.Parse(rows)),
+        ["verify", var db] => LoadCommands.Verify(db),
+        _ => Usage(),
+    };
+}
+catch (BuzzKeyMgmt.Engine.Audit.AuditStoreException ex)
+{
+    Console.Error.WriteLine($"{ex.Code}: {ex.Message}");
+    return 3;
+}
+catch (FormatException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return Usage();
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: append <db> <n> | bench <dir> <n> | seed <db> <rows> | verify <db>");
+    return 2;
+}

@@ -1,0 +1,110 @@
+# The sandbox cmdlets (issue 3, point 1): in-process, loopback only, environments per user, clock, faults, MFA codes.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:ModulePath = Get-BuiltModulePath
+    Import-Module $ModulePath -Force
+}
+
+Describe 'Start-KeyMgmtSandbox' {
+    BeforeAll { $script:Sandbox = Start-KeyMgmtSandbox -PassThru }
+    AfterAll { Stop-KeyMgmtSandbox }
+
+    It 'listens on loopback on a free port and describes itself' {
+        $Sandbox.Endpoint | Should -Match '^http://127\.0\.0\.1:\d+$'
+        $Sandbox.Port | Should -BeGreaterThan 0
+        $Sandbox.AccountId | Should -Match '^\d{12}$'
+        $Sandbox.Region | Should -Be 'us-east-1'
+        $Sandbox.Root.AccessKeyId | Should -Not -BeNullOrEmpty
+        $Sandbox.Root.SecretAccessKey | Should -Not -BeNullOrEmpty
+        $Sandbox.AdminRoleArn | Should -Match ':role/BuzzKeyMgmtAdmin$'
+        $Sandbox.EmergencyRoleArn | Should -Match ':role/BuzzKeyMgmtEmergency$'
+        $Sandbox.RecoveryRoleArn | Should -Match ':role/BuzzKeyMgmtRecovery$'
+        $Sandbox.MfaSerial | Should -Match ':mfa/'
+        @($Sandbox.Users.Name) | Should -Be @('operator', 'approver1', 'approver2', 'trainee')
+        @($Sandbox.Users.AccessKeyId | Select-Object -Unique).Count | Should -Be 4
+        @($Sandbox.Users.MfaSerial | Select-Object -Unique).Count | Should -Be 4
+    }
+
+    It 'refuses a second sandbox in the same session' {
+        { Start-KeyMgmtSandbox } | Should -Throw -ErrorId 'SandboxAlreadyRunning,BuzzKeyMgmt.Cmdlets.Sandbox.StartKeyMgmtSandboxCommand'
+    }
+
+    It 'registers the sandbox environments for this session' {
+        $envs = @(Get-KeyMgmtEnvironment -Name 'sandbox*')
+        @($envs.Name) | Should -Be @('sandbox', 'sandbox-approver1', 'sandbox-approver2', 'sandbox-trainee')
+        $envs[0].EndpointUrl | Should -Be $Sandbox.Endpoint
+        $envs[0].Source | Should -Be 'session'
+        $envs[0].MfaSerialNumber | Should -Be ($Sandbox.Users | Where-Object Name -eq operator).MfaSerial
+    }
+
+    It 'gives a 6-digit MFA code per device' {
+        Get-KeyMgmtSandboxMfaCode | Should -Match '^\d{6}$'
+        Get-KeyMgmtSandboxMfaCode -UserName approver1 | Should -Match '^\d{6}$'
+        Get-KeyMgmtSandboxMfaCode -SerialNumber $Sandbox.MfaSerial | Should -Match '^\d{6}$'
+        Get-KeyMgmtSandboxMfaCode -SerialNumber 'arn:aws:iam::111122223333:mfa/nobody' -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'MfaDeviceNotFound,*'
+    }
+
+    It 'injects a fault and reports it; -Clear removes every fault' {
+        $rule = Set-KeyMgmtSandboxFault -Operation KMS.DisableKey -Kind Throttling -Count 2
+        $rule.Target | Should -Be 'KMS.DisableKey'
+        "$($rule.Kind)" | Should -Be 'Throttling'
+        $rule.Count | Should -Be 2
+        @($Sandbox.Faults.Rules).Count | Should -Be 1
+        Set-KeyMgmtSandboxFault -Clear
+        @($Sandbox.Faults.Rules).Count | Should -Be 0
+    }
+
+    It 'refuses a latency fault without a delay, and a malformed operation at binding' {
+        { Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 } | Should -Throw -ErrorId 'LatencyRequired,*'
+        { Set-KeyMgmtSandboxFault -Operation 'DisableKey' -Kind Throttling } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    }
+
+    It 'moves the clock forward only' {
+        $before = $Sandbox.Clock.GetUtcNow()
+        $after = Set-KeyMgmtSandboxClock -Advance (New-TimeSpan -Days 3) -PassThru
+        ($after - $before).TotalDays | Should -BeGreaterOrEqual 3
+        { Set-KeyMgmtSandboxClock -Advance (New-TimeSpan -Hours -1) } | Should -Throw -ErrorId 'ClockCannotGoBack,*'
+    }
+
+    It 'has no published messages before anything publishes' {
+        @(Get-KeyMgmtSandboxMessage).Count | Should -Be 0
+    }
+}
+
+Describe 'Without a sandbox' {
+    It 'sandbox cmdlets say that none is running' {
+        { Get-KeyMgmtSandboxMfaCode } | Should -Throw -ErrorId 'SandboxNotRunning,*'
+        { Set-KeyMgmtSandboxClock -Advance 01:00:00 } | Should -Throw -ErrorId 'SandboxNotRunning,*'
+    }
+
+    It 'Stop-KeyMgmtSandbox removes the environments again' {
+        Start-KeyMgmtSandbox
+        Stop-KeyMgmtSandbox
+        @(Get-KeyMgmtEnvironment -Name 'sandbox*').Count | Should -Be 0
+    }
+}
+
+Describe 'Start-KeyMgmtSandbox -Wait' {
+    It 'serves in the foreground until stopped (as Ctrl+C does), then stops' {
+        $r = Invoke-FreshPwsh -TimeoutSeconds 90 @"
+Import-Module '$ModulePath'
+`$ps = [powershell]::Create()
+`$null = `$ps.AddScript("Import-Module '$ModulePath'; Start-KeyMgmtSandbox -Wait")
+`$async = `$ps.BeginInvoke()
+`$endpoint = `$null
+for (`$i = 0; `$i -lt 100 -and -not `$endpoint; `$i++) { Start-Sleep -Milliseconds 100; if (`$ps.Streams.Information.Count -or `$async.IsCompleted) { }; `$endpoint = (Get-KeyMgmtEnvironment -Name sandbox -ErrorAction SilentlyContinue).EndpointUrl }
+`$served = try { [int](Invoke-WebRequest -Uri `$endpoint -Method Post -Body '{}' -SkipHttpErrorCheck -TimeoutSec 5).StatusCode } catch { -1 }
+`$ps.Stop()
+`$finished = `$async.IsCompleted
+`$refused = try { `$null = Invoke-WebRequest -Uri `$endpoint -Method Post -Body '{}' -SkipHttpErrorCheck -TimeoutSec 5; 'served' } catch { 'refused' }
+"`$endpoint|`$served|`$finished|`$refused"
+"@
+        $r.ExitCode | Should -Be 0 -Because $r.Error
+        $endpoint, $served, $finished, $refused = $r.Output[-1] -split '\|'
+        $endpoint | Should -Match '^http://127\.0\.0\.1:\d+$'
+        [int]$served | Should -BeGreaterOrEqual 400 -Because 'an unsigned request gets an AWS-shaped error, which proves it was listening'
+        $finished | Should -Be 'True'
+        $refused | Should -Be 'refused'
+    }
+}

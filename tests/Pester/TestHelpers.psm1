@@ -1,0 +1,84 @@
+# Shared by the Pester suites: where the built module is, and how to run a fresh pwsh and read what it printed.
+Set-StrictMode -Version 3.0
+
+function Get-BuiltModulePath {
+    if ($env:BUZZKEYMGMT_MODULE) { return $env:BUZZKEYMGMT_MODULE }
+    Join-Path (Split-Path (Split-Path $PSScriptRoot)) 'out/BuzzKeyMgmt'
+}
+
+function Get-RepoRoot { Split-Path (Split-Path $PSScriptRoot) }
+
+function Get-NuGetCache {
+    if ($env:BUZZKEYMGMT_NUGET) { return $env:BUZZKEYMGMT_NUGET }
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+<#
+.SYNOPSIS
+    Runs a script in a fresh `pwsh -NoProfile` and returns its exit code, standard output lines and standard error.
+    -Environment sets (or, with $null values, removes) variables for the child only.
+#>
+function Invoke-FreshPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSeconds = 120
+    )
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("bkm-child-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
+    Set-Content -Path $file -Value $Script -Encoding utf8NoBOM
+    try {
+        $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+            $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+        }
+        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $file) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.UseShellExecute = $false
+        foreach ($key in $Environment.Keys) {
+            if ($null -eq $Environment[$key]) { [void]$psi.Environment.Remove($key) } else { $psi.Environment[$key] = [string]$Environment[$key] }
+        }
+        $process = [System.Diagnostics.Process]::Start($psi)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "child pwsh did not finish within $TimeoutSeconds s"
+        }
+        [pscustomobject]@{
+            ExitCode = $process.ExitCode
+            Output   = @($stdout.Result -split "`r?`n" | Where-Object { $_ -ne '' })
+            Error    = $stderr.Result
+        }
+    }
+    finally {
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}
+
+# A loopback TCP port nothing listens on (bound, then released).
+function Get-ClosedLoopbackPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $port = $listener.LocalEndpoint.Port
+    $listener.Stop()
+    $port
+}
+
+<#
+.SYNOPSIS
+    A real AWS SDK KMS client for the sandbox's root, for test set-up the module itself does not do (the SDK of the
+    module's lib/ folder, loaded into this session's default load context).
+#>
+function New-SandboxKmsClient($Sandbox) {
+    $lib = Join-Path (Get-BuiltModulePath) 'lib'
+    Add-Type -Path (Join-Path $lib 'AWSSDK.Core.dll'), (Join-Path $lib 'AWSSDK.KeyManagementService.dll')
+    $config = [Amazon.KeyManagementService.AmazonKeyManagementServiceConfig]::new()
+    $config.ServiceURL = $Sandbox.Endpoint
+    $config.AuthenticationRegion = $Sandbox.Region
+    [Amazon.KeyManagementService.AmazonKeyManagementServiceClient]::new(
+        [Amazon.Runtime.BasicAWSCredentials]::new($Sandbox.Root.AccessKeyId, $Sandbox.Root.SecretAccessKey), $config)
+}
+
+Export-ModuleMember -Function New-SandboxKmsClient, Get-BuiltModulePath, Get-RepoRoot, Get-NuGetCache, Invoke-FreshPwsh, Get-ClosedLoopbackPort
