@@ -20,6 +20,10 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
     [GeneratedRegex(@"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex KeyIdPattern();
 
+    /// <summary>A well-formed KMS key or alias ARN of any account and Region.</summary>
+    [GeneratedRegex(@"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f-]+|alias/[a-zA-Z0-9/_-]+)$")]
+    private static partial Regex KmsArnPattern();
+
     public TimeProvider Clock => clock;
     public string KeyArn(string id) => $"arn:aws:kms:{region}:{accountId}:key/{id}";
     public string AliasArn(string name) => $"arn:aws:kms:{region}:{accountId}:{name}";
@@ -58,6 +62,12 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
         }
         else if (reference.StartsWith(arnPrefix + "key/", StringComparison.Ordinal)) id = reference[(arnPrefix.Length + 4)..];
         else if (KeyIdPattern().IsMatch(reference)) id = reference;
+        else if (KmsArnPattern().IsMatch(reference))
+        {
+            // another account's or Region's key or alias: it does not exist here
+            error = KmsException.NotFound(reference.Contains(":alias/", StringComparison.Ordinal) ? $"Alias '{reference}' is not found." : $"Key '{reference}' does not exist");
+            return null;
+        }
         else if (reference.StartsWith("arn:", StringComparison.Ordinal))
         {
             error = new KmsException("InvalidArnException", $"Invalid arn {reference}");

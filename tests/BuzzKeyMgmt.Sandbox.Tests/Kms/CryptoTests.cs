@@ -70,6 +70,14 @@ public sealed class CryptoTests
         Assert.Equal("bound", Decrypt(new { CiphertextBlob = blob, EncryptionContext = context }));
     }
 
+    [Fact]
+    public void Encryption_context_pairs_cannot_be_shifted_between_key_and_value()
+    {
+        var id = _f.CreateKey();
+        var blob = _f.Encrypt(id, "x"u8.ToArray(), new Dictionary<string, string> { ["a"] = "b;c=d" });
+        _f.Fails("Decrypt", new { CiphertextBlob = blob, EncryptionContext = new Dictionary<string, string> { ["a"] = "b", ["c"] = "d" } }, "InvalidCiphertextException", 400);
+    }
+
     [Theory]
     [InlineData("AES_256", 32)]
     [InlineData("AES_128", 16)]

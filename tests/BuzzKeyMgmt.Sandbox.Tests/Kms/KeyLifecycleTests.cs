@@ -67,6 +67,9 @@ public sealed class KeyLifecycleTests
         Assert.Equal($"Alias '{KmsFixture.AliasArn("alias/nope")}' is not found.", alias.Message);
         _f.Fails("DescribeKey", new { KeyId = "not-a-key" }, "NotFoundException", 404);
         _f.Fails("DescribeKey", new { KeyId = "arn:aws:s3:::bucket" }, "InvalidArnException", 400);
+        var elsewhere = $"arn:aws:kms:us-east-1:999988887777:key/{missing}";
+        Assert.Equal($"Key '{elsewhere}' does not exist", _f.Fails("DescribeKey", new { KeyId = elsewhere }, "NotFoundException", 404).Message);
+        _f.Fails("DescribeKey", new { KeyId = "arn:aws:kms:us-east-1:999988887777:alias/x" }, "NotFoundException", 404);
     }
 
     [Fact]
