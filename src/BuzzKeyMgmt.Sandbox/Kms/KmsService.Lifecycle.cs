@@ -18,6 +18,8 @@ public sealed partial class KmsService
         if (origin != "AWS_KMS") throw KmsException.Unsupported($"Origin {origin} is not supported by this sandbox.");
         var description = r.String("Description", min: 0, max: 8192);
         var tags = r.Tags("Tags");
+        NoReservedTagKeys(tags);
+        if (tags.Select(t => t.Key).Distinct().Count() > MaxTagsPerKey) throw new KmsException("TagException", $"A key can have at most {MaxTagsPerKey} tags.");
         var key = _store.Add(spec, usage, "CUSTOMER", description);
         foreach (var (k, v) in tags) key.Tags[k] = v;
         return KmsResponse.Write(w => KmsResponse.Metadata(w, key, AccountId));

@@ -39,4 +39,18 @@ public sealed class TagTests
         _f.Fails("UntagResource", new { KeyId = id }, "ValidationException", 400);
         _f.Fails("TagResource", new { KeyId = "alias/none", Tags = new[] { new { TagKey = "a", TagValue = "b" } } }, "NotFoundException", 404);
     }
+
+    [Fact]
+    public void Tag_members_are_validated_as_AWS_does_and_CreateKey_refuses_reserved_tags()
+    {
+        var id = _f.CreateKey();
+        var missing = _f.Raw("TagResource", $"{{\"KeyId\":\"{id}\",\"Tags\":[{{\"TagKey\":\"a\",\"TagValue\":\"b\"}},{{\"TagValue\":\"c\"}}]}}");
+        Assert.Equal("ValidationException", missing.ErrorType);
+        Assert.Equal("1 validation error detected: Value null at 'tags.2.member.tagKey' failed to satisfy constraint: Member must not be null", missing.Message);
+        var longKey = _f.Fails("TagResource", new { KeyId = id, Tags = new[] { new { TagKey = new string('k', 129), TagValue = "v" } } }, "ValidationException", 400);
+        Assert.Contains("at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128", longKey.Message);
+        _f.Fails("TagResource", new { KeyId = id, Tags = new[] { new { TagKey = "k", TagValue = new string('v', 257) } } }, "ValidationException", 400);
+        Assert.Empty(Tags(id));
+        _f.Fails("CreateKey", new { Tags = new[] { new { TagKey = "aws:owner", TagValue = "x" } } }, "TagException", 400);
+    }
 }
