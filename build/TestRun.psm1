@@ -33,10 +33,16 @@ function Invoke-XunitProjects($ctx) {
             $total.Failed++
             continue
         }
-        $counters = ([xml](Get-Content -Raw $file)).TestRun.ResultSummary.Counters
+        $trx = [xml](Get-Content -Raw $file)
+        $counters = $trx.TestRun.ResultSummary.Counters
         $total.Passed += [int]$counters.passed
         $total.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $total.Skipped += [int]$counters.notExecuted
+        $skipped = @($trx.TestRun.Results.UnitTestResult | Where-Object outcome -eq 'NotExecuted')
+        $total.Skipped += $skipped.Count
+        foreach ($s in $skipped) {
+            $reason = $s.SelectSingleNode('*[local-name()="Output"]/*[local-name()="ErrorInfo"]/*[local-name()="Message"]')?.InnerText
+            Write-Host "    skipped: $($s.testName) — $reason"
+        }
         if ([int]$counters.total -eq 0) {
             Write-Host "    $($project.BaseName) ran no test: counted as one failure"
             $total.Failed++
