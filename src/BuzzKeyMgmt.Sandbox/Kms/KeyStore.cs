@@ -13,10 +13,16 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
     private readonly ConcurrentDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
     private long _sequence;
     private long _version;               // bumped by every add or removal of a key or alias
-    private (long Version, KmsKey[] Keys, KmsAlias[] Aliases)? _snapshot;
+    private volatile Listing? _snapshot;   // a class, so readers never see half of one listing and half of another
+
+    private sealed record Listing(long Version, KmsKey[] Keys, KmsAlias[] Aliases);
 
     [GeneratedRegex(@"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex KeyIdPattern();
+
+    /// <summary>A well-formed KMS key or alias ARN of any account and Region.</summary>
+    [GeneratedRegex(@"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f-]+|alias/[a-zA-Z0-9/_-]+)$")]
+    private static partial Regex KmsArnPattern();
 
     public TimeProvider Clock => clock;
     public string KeyArn(string id) => $"arn:aws:kms:{region}:{accountId}:key/{id}";
@@ -56,6 +62,12 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
         }
         else if (reference.StartsWith(arnPrefix + "key/", StringComparison.Ordinal)) id = reference[(arnPrefix.Length + 4)..];
         else if (KeyIdPattern().IsMatch(reference)) id = reference;
+        else if (KmsArnPattern().IsMatch(reference))
+        {
+            // another account's or Region's key or alias: it does not exist here
+            error = KmsException.NotFound(reference.Contains(":alias/", StringComparison.Ordinal) ? $"Alias '{reference}' is not found." : $"Key '{reference}' does not exist");
+            return null;
+        }
         else if (reference.StartsWith("arn:", StringComparison.Ordinal))
         {
             error = new KmsException("InvalidArnException", $"Invalid arn {reference}");
@@ -91,7 +103,7 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
 
     /// <summary>Sorted lists of keys and aliases, rebuilt only after a change: listing a fleet page by page must not
     /// sort it again for every page. Keys whose deletion date may have passed are looked at first.</summary>
-    private (long Version, KmsKey[] Keys, KmsAlias[] Aliases) Snapshot()
+    private Listing Snapshot()
     {
         foreach (var pending in _keys.Values.Where(k => k.State == KmsKey.StatePendingDeletion)) Live(pending.Id);
         var version = Interlocked.Read(ref _version);
@@ -99,7 +111,7 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
         var keys = _keys.Values.OrderBy(k => k.Sequence).ToArray();
         var aliases = _aliases.Values.Where(a => _keys.ContainsKey(a.TargetKeyId)).ToArray();
         Array.Sort(aliases, (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var fresh = (version, keys, aliases);
+        var fresh = new Listing(version, keys, aliases);
         _snapshot = fresh;
         return fresh;
     }

@@ -7,7 +7,7 @@ namespace BuzzKeyMgmt.Sandbox.Kms;
 /// <summary>
 /// The sandbox's symmetric ciphertext blob, AES-256-GCM under one version of a key's material:
 /// <c>[1 byte version = 1][16 bytes key id (GUID)][4 bytes material index, big-endian][12 bytes nonce][16 bytes tag][ciphertext]</c>.
-/// The additional authenticated data binds the key id and the encryption context (sorted key=value pairs), so a blob
+/// The additional authenticated data binds the key id and the encryption context (sorted pairs, length-prefixed), so a blob
 /// only decrypts under its own key, material and context.
 /// </summary>
 internal static class KmsCiphertext
@@ -52,10 +52,22 @@ internal static class KmsCiphertext
 
     public static KmsException Invalid() => new("InvalidCiphertextException", "The ciphertext is invalid, or was not encrypted under this key with this encryption context.");
 
+    /// <summary>The AAD: a label, the key id, then each context pair sorted by key, every string length-prefixed so that
+    /// no two different contexts give the same bytes.</summary>
     private static byte[] Aad(string keyId, IReadOnlyDictionary<string, string> context)
     {
-        var sb = new StringBuilder("kms-sandbox|").Append(keyId).Append('|');
-        foreach (var pair in context.OrderBy(p => p.Key, StringComparer.Ordinal)) sb.Append(pair.Key).Append('=').Append(pair.Value).Append(';');
-        return Encoding.UTF8.GetBytes(sb.ToString());
+        using var aad = new MemoryStream();
+        void Put(string text)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            Span<byte> length = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+            aad.Write(length);
+            aad.Write(bytes);
+        }
+        Put("kms-sandbox-v1");
+        Put(keyId);
+        foreach (var pair in context.OrderBy(p => p.Key, StringComparer.Ordinal)) { Put(pair.Key); Put(pair.Value); }
+        return aad.ToArray();
     }
 }

@@ -7,9 +7,16 @@ internal sealed class KmsRequest : IDisposable
 {
     private readonly JsonDocument _doc;
 
-    private KmsRequest(JsonDocument doc) => _doc = doc;
+    private KmsRequest(JsonDocument doc, string callerArn)
+    {
+        _doc = doc;
+        CallerArn = callerArn;
+    }
 
-    public static KmsRequest Parse(ReadOnlySpan<byte> body)
+    /// <summary>The authenticated caller (as the host resolved it), used in AccessDenied messages.</summary>
+    public string CallerArn { get; }
+
+    public static KmsRequest Parse(ReadOnlySpan<byte> body, string callerArn)
     {
         JsonDocument doc;
         try
@@ -26,7 +33,7 @@ internal sealed class KmsRequest : IDisposable
             doc.Dispose();
             throw KmsException.Serialization("Start of structure or map found where not expected.");
         }
-        return new KmsRequest(doc);
+        return new KmsRequest(doc, callerArn);
     }
 
     private JsonElement Root => _doc.RootElement;
@@ -80,14 +87,26 @@ internal sealed class KmsRequest : IDisposable
         var tags = new List<(string, string)>();
         if (!Root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return tags;
         if (v.ValueKind != JsonValueKind.Array) throw KmsException.Serialization($"Expected a list for '{name}'.");
+        var index = 0;
         foreach (var t in v.EnumerateArray())
         {
-            if (t.ValueKind != JsonValueKind.Object || !t.TryGetProperty("TagKey", out var k) || !t.TryGetProperty("TagValue", out var val)
-                || k.ValueKind != JsonValueKind.String || val.ValueKind != JsonValueKind.String)
-                throw KmsException.Validation("null", "tags.member.tagKey", "Member must not be null");
-            tags.Add((k.GetString()!, val.GetString()!));
+            index++;
+            if (t.ValueKind != JsonValueKind.Object) throw KmsException.Serialization($"Expected a structure in '{name}'.");
+            var key = TagMember(t, "TagKey", $"tags.{index}.member.tagKey", 1, 128);
+            var value = TagMember(t, "TagValue", $"tags.{index}.member.tagValue", 0, 256);
+            tags.Add((key, value));
         }
         return tags;
+    }
+
+    private static string TagMember(JsonElement tag, string name, string member, int min, int max)
+    {
+        if (!tag.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) throw KmsException.Missing(member);
+        if (v.ValueKind != JsonValueKind.String) throw KmsException.Serialization($"Expected a string for '{name}'.");
+        var s = v.GetString()!;
+        if (s.Length < min) throw KmsException.Validation($"'{s}'", member, $"Member must have length greater than or equal to {min}");
+        if (s.Length > max) throw KmsException.Validation($"'{s[..40]}…'", member, $"Member must have length less than or equal to {max}");
+        return s;
     }
 
     public List<string> StringList(string name, bool required)

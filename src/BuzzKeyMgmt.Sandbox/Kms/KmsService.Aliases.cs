@@ -9,6 +9,8 @@ public sealed partial class KmsService
     private ServiceResponse CreateAlias(KmsRequest r)
     {
         var name = r.String("AliasName", required: true, max: 256)!;
+        if (!name.StartsWith("alias/", StringComparison.Ordinal))
+            throw new KmsException("ValidationException", "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
         if (!AliasName.IsMatch(name))
             throw KmsException.Validation($"'{name}'", "aliasName", "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
         if (name.StartsWith("alias/aws/", StringComparison.Ordinal))
@@ -16,7 +18,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("TargetKeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "CreateAlias");
+            NotAwsManaged(k, r, "CreateAlias");
             NotPendingDeletion(k);
             if (!_store.TryAddAlias(new KmsAlias(name, k.Id, Now, Now)))
                 throw new KmsException("AlreadyExistsException", $"An alias with the name {_store.AliasArn(name)} already exists");

@@ -18,6 +18,8 @@ public sealed partial class KmsService
         if (origin != "AWS_KMS") throw KmsException.Unsupported($"Origin {origin} is not supported by this sandbox.");
         var description = r.String("Description", min: 0, max: 8192);
         var tags = r.Tags("Tags");
+        NoReservedTagKeys(tags);
+        if (tags.Select(t => t.Key).Distinct().Count() > MaxTagsPerKey) throw new KmsException("TagException", $"A key can have at most {MaxTagsPerKey} tags.");
         var key = _store.Add(spec, usage, "CUSTOMER", description);
         foreach (var (k, v) in tags) key.Tags[k] = v;
         return KmsResponse.Write(w => KmsResponse.Metadata(w, key, AccountId));
@@ -71,7 +73,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "DisableKey");
+            NotAwsManaged(k, r, "DisableKey");
             NotPendingDeletion(k);
             k.State = KmsKey.StateDisabled;   // on a disabled key: a no-op, no error
             return KmsResponse.Empty();
@@ -83,7 +85,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "EnableKey");
+            NotAwsManaged(k, r, "EnableKey");
             NotPendingDeletion(k);
             if (k.State == KmsKey.StateDisabled && k.RotationEnabled && k.IsSymmetric && k.NextRotationDate is { } due && due <= Now)
             {
@@ -102,7 +104,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "ScheduleKeyDeletion");
+            NotAwsManaged(k, r, "ScheduleKeyDeletion");
             NotPendingDeletion(k);
             k.State = KmsKey.StatePendingDeletion;
             k.PendingWindowInDays = window;

@@ -19,7 +19,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "EnableKeyRotation");
+            NotAwsManaged(k, r, "EnableKeyRotation");
             MustRotate(k);
             if (!k.RotationEnabled || k.RotationPeriodDays != period)
             {
@@ -37,7 +37,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "DisableKeyRotation");
+            NotAwsManaged(k, r, "DisableKeyRotation");
             MustRotate(k);
             k.RotationEnabled = false;
             k.NextRotationDate = null;
@@ -70,7 +70,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "RotateKeyOnDemand");
+            NotAwsManaged(k, r, "RotateKeyOnDemand");
             MustRotate(k);
             if (k.OnDemandRotations >= OnDemandRotationLimit)
                 throw new KmsException("LimitExceededException", $"{k.Arn} has reached the limit of {OnDemandRotationLimit} on-demand rotations.");
@@ -83,22 +83,34 @@ public sealed partial class KmsService
     private ServiceResponse ListKeyRotations(KmsRequest r)
     {
         var limit = r.Int("Limit", 1, 1000) ?? 100;
-        var start = (int)ParseMarker(r.String("Marker", max: 1024));
+        var start = (int)Math.Clamp(ParseMarker(r.String("Marker", max: 1024)), 0, int.MaxValue);
+        var include = r.String("IncludeKeyMaterial") ?? "ROTATIONS_ONLY";
+        if (include is not ("ROTATIONS_ONLY" or "ALL_KEY_MATERIAL"))
+            throw KmsException.Validation($"'{include}'", "includeKeyMaterial", "Member must satisfy enum value set: [ALL_KEY_MATERIAL, ROTATIONS_ONLY]");
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             if (!k.IsSymmetric) throw KmsException.Unsupported($"{k.Arn} origin or key spec does not support automatic key rotation.");
-            var page = k.Rotations.Skip(start).Take(limit + 1).ToList();
+            // ALL_KEY_MATERIAL adds the first key material, which has no RotationDate nor RotationType
+            IEnumerable<RotationEntry?> entries = k.Rotations;
+            if (include == "ALL_KEY_MATERIAL") entries = entries.Prepend(null);
+            var page = entries.Skip(start).Take(limit + 1).ToList();
             return KmsResponse.Write(w =>
             {
                 w.WriteStartArray("Rotations");
+                var current = k.MaterialId(k.Materials.Count - 1);
                 foreach (var e in page.Take(limit))
                 {
+                    var material = e?.KeyMaterialId ?? k.MaterialId(0);
                     w.WriteStartObject();
                     w.WriteString("KeyId", k.Id);
-                    w.WriteString("KeyMaterialId", e.KeyMaterialId);
-                    w.Time("RotationDate", e.RotationDate);
-                    w.WriteString("RotationType", e.RotationType);
+                    w.WriteString("KeyMaterialId", material);
+                    w.WriteString("KeyMaterialState", material == current ? "CURRENT" : "NON_CURRENT");
+                    if (e is not null)
+                    {
+                        w.Time("RotationDate", e.RotationDate);
+                        w.WriteString("RotationType", e.RotationType);
+                    }
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

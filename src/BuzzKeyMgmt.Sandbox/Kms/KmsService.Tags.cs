@@ -4,6 +4,13 @@ public sealed partial class KmsService
 {
     private const int MaxTagsPerKey = 50;
 
+    private static void NoReservedTagKeys(List<(string Key, string Value)> tags)
+    {
+        foreach (var (name, _) in tags)
+            if (name.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+                throw new KmsException("TagException", "Tag keys cannot start with 'aws:'.");
+    }
+
     private ServiceResponse TagResource(KmsRequest r)
     {
         var tags = r.Tags("Tags");
@@ -11,11 +18,9 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "TagResource");
+            NotAwsManaged(k, r, "TagResource");
             NotPendingDeletion(k);
-            foreach (var (name, _) in tags)
-                if (name.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
-                    throw new KmsException("TagException", "Tag keys cannot start with 'aws:'.");
+            NoReservedTagKeys(tags);
             var merged = new Dictionary<string, string>(k.Tags, StringComparer.Ordinal);
             foreach (var (name, value) in tags) merged[name] = value;
             if (merged.Count > MaxTagsPerKey) throw new KmsException("TagException", $"A key can have at most {MaxTagsPerKey} tags.");
@@ -30,7 +35,7 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            NotAwsManaged(k, "UntagResource");
+            NotAwsManaged(k, r, "UntagResource");
             NotPendingDeletion(k);
             foreach (var name in names) k.Tags.Remove(name);
             return KmsResponse.Empty();

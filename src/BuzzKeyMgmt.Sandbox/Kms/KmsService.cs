@@ -53,12 +53,17 @@ public sealed partial class KmsService
             return KmsResponse.Error(new KmsException("UnknownOperationException", ""));
         try
         {
-            using var request = KmsRequest.Parse(body);
+            using var request = KmsRequest.Parse(body, callerArn);
             return handler(request);
         }
         catch (KmsException e)
         {
             return KmsResponse.Error(e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A defect of the sandbox, never of the input: answer as KMS does for its own faults instead of throwing.
+            return KmsResponse.Error(new KmsException("KMSInternalException", "An internal error occurred.", 500));
         }
     }
 
@@ -83,10 +88,12 @@ public sealed partial class KmsService
         }
     }
 
-    private static void NotAwsManaged(KmsKey key, string operation)
+    /// <summary>AWS managed keys' policies only let AWS services use them: KMS answers AccessDenied to a customer.</summary>
+    private static void NotAwsManaged(KmsKey key, KmsRequest request, string operation)
     {
         if (key.IsAwsManaged)
-            throw new KmsException("AccessDeniedException", $"{operation} is not allowed on AWS managed key {key.Arn}.");
+            throw new KmsException("AccessDeniedException",
+                $"User: {request.CallerArn} is not authorized to perform: kms:{operation} on resource: {key.Arn} because no resource-based policy allows the kms:{operation} action");
     }
 
     private static void NotPendingDeletion(KmsKey key)
