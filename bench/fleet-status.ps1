@@ -23,7 +23,9 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 $sandbox = Start-KeyMgmtSandbox -PassThru
 try {
+    $sw = [Diagnostics.Stopwatch]::StartNew()
     $seeded = Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -RotationMix
+    $seedPerSecond = $seeded / $sw.Elapsed.TotalSeconds
     $null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency ([TimeSpan]::FromMilliseconds($LatencyMs))
     Connect-KeyManagement -Environment sandbox -Role Admin
 
@@ -53,13 +55,27 @@ try {
     }
     $sequentialSeconds = $sw.Elapsed.TotalSeconds / @($sequential).Count * $results.Count
 
-    "fleet: $seeded keys seeded, $($results.Count) statuses, $(@($failures).Count) errors, quotas on, $LatencyMs ms per call"
+    # Ctrl+C: stop a fleet read two seconds in (PowerShell.Stop is what Ctrl+C does) and time how long it takes.
+    $ps = [powershell]::Create()
+    $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModulePath).AddStatement()
+    $null = $ps.AddCommand('Connect-KeyManagement').AddParameter('Environment', 'sandbox').AddParameter('Role', 'Admin').AddStatement()
+    $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All')
+    $async = $ps.BeginInvoke()
+    Start-Sleep -Seconds 2
+    $sw.Restart()
+    $ps.Stop()
+    $stopMs = $sw.Elapsed.TotalMilliseconds
+    $stoppedState = $ps.InvocationStateInfo.State
+    $ps.Dispose()
+
+    "fleet: $seeded keys seeded ({0:N0} keys/s), $($results.Count) statuses, $(@($failures).Count) errors, quotas on, $LatencyMs ms per call" -f $seedPerSecond
     'Get-KeyStatus -All:            {0,8:N2} s' -f $moduleSeconds
     'quota floor:                   {0,8:N2} s' -f $floor
     'ratio to the floor:            {0,8:N2}   (goal <= 1.25)' -f ($moduleSeconds / $floor)
     'sequential idiom (extrapolated from {0} keys): {1:N1} s' -f @($sequential).Count, $sequentialSeconds
     'sequential / Get-KeyStatus:    {0,8:N1}   (goal >= 10)' -f ($sequentialSeconds / $moduleSeconds)
     'peak working set:              {0,8:N0} MB (goal <= 400)' -f $peakMb
+    'stop on Ctrl+C:                {0,8:N0} ms (goal <= 1000; state {1})' -f $stopMs, $stoppedState
 }
 finally {
     Disconnect-KeyManagement
