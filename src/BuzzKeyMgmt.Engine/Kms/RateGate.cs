@@ -47,7 +47,7 @@ public sealed class RateGate
 /// run a little under them.</summary>
 public sealed class KmsQuotaGates
 {
-    public const double Headroom = 0.95;
+    public const double Headroom = 0.98;
 
     public static readonly IReadOnlyDictionary<string, double> DefaultQuotas = new Dictionary<string, double>
     {

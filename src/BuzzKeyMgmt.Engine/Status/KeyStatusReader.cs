@@ -32,17 +32,19 @@ public sealed class KeyStatusReader
         _gates = gates ?? new KmsQuotaGates();
     }
 
-    /// <summary>How many keys will be read; -1 until the targets are known.</summary>
+    /// <summary>How many keys will be read; -1 until the whole target list is known (a fleet is listed page by
+    /// page while the first pages are already being read).</summary>
     public int Total => _total;
 
     public async IAsyncEnumerable<KeyStatusOutcome> ReadAsync(KeyStatusQuery query, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        var aliasIndex = await AliasIndex.LoadIfNeededAsync(_kms, _gates, query, cancellation).ConfigureAwait(false);
-        var targets = await TargetList.BuildAsync(_kms, _gates, query, aliasIndex, cancellation).ConfigureAwait(false);
-        _total = targets.Count;
-
+        // The alias listing runs beside the key listing and the per-key reads; each key waits for it only when its
+        // status is assembled. Wildcards need it first, since they select the keys.
+        var aliasIndex = AliasIndex.LoadIfNeededAsync(_kms, _gates, query, cancellation);
         var results = Channel.CreateUnbounded<KeyStatusOutcome>(new UnboundedChannelOptions { SingleReader = true });
-        var producer = ProduceAsync(targets, query, aliasIndex, results.Writer, cancellation);
+        var targets = Channel.CreateUnbounded<Target>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, cancellation), targets.Writer, cancellation);
+        var producer = ProduceAsync(targets.Reader.ReadAllAsync(cancellation), query, aliasIndex, results.Writer, cancellation);
 
         var pending = new Dictionary<int, KeyStatusOutcome>();
         var next = 0;
@@ -56,24 +58,47 @@ public sealed class KeyStatusReader
             }
         }
         await producer.ConfigureAwait(false);
+        await listing.ConfigureAwait(false);
     }
 
-    private async Task ProduceAsync(IReadOnlyList<Target> targets, KeyStatusQuery query, AliasIndex? aliases,
+    /// <summary>Lists the targets as fast as the listing calls allow (not at the pace of the reads), so that
+    /// <see cref="Total"/> is known early for progress.</summary>
+    private async Task ListAsync(IAsyncEnumerable<Target> stream, ChannelWriter<Target> writer, CancellationToken cancellation)
+    {
+        var count = 0;
+        try
+        {
+            await foreach (var target in stream.WithCancellation(cancellation).ConfigureAwait(false))
+            {
+                writer.TryWrite(target);
+                count++;
+            }
+            _total = count;
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+        }
+    }
+
+    private async Task ProduceAsync(IAsyncEnumerable<Target> targets, KeyStatusQuery query, Task<AliasIndex?> aliases,
         ChannelWriter<KeyStatusOutcome> writer, CancellationToken cancellation)
     {
         using var slots = new SemaphoreSlim(Math.Max(1, query.ThrottleLimit));
-        var running = new List<Task>(targets.Count);
+        var running = new List<Task>();
         try
         {
-            for (var i = 0; i < targets.Count; i++)
+            var index = 0;
+            await foreach (var target in targets.WithCancellation(cancellation).ConfigureAwait(false))
             {
                 await slots.WaitAsync(cancellation).ConfigureAwait(false);
-                var index = i;
+                var i = index++;
                 running.Add(Task.Run(async () =>
                 {
                     try
                     {
-                        writer.TryWrite(await ReadOneAsync(index, targets[index], query, aliases, cancellation).ConfigureAwait(false));
+                        writer.TryWrite(await ReadOneAsync(i, target, query, aliases, cancellation).ConfigureAwait(false));
                     }
                     finally
                     {
@@ -90,7 +115,7 @@ public sealed class KeyStatusReader
         }
     }
 
-    private async Task<KeyStatusOutcome> ReadOneAsync(int index, Target target, KeyStatusQuery query, AliasIndex? aliases, CancellationToken cancellation)
+    private async Task<KeyStatusOutcome> ReadOneAsync(int index, Target target, KeyStatusQuery query, Task<AliasIndex?> aliasListing, CancellationToken cancellation)
     {
         if (target.Error is not null) return new KeyStatusOutcome(index, target.Reference, null, target.Error);
         try
@@ -103,7 +128,8 @@ public sealed class KeyStatusReader
             var details = new KeyDetailsReader(_kms, _gates);
             var rotation = details.RotationAsync(metadata, cancellation);
             var tags = awsManaged ? Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()) : details.TagsAsync(metadata.KeyId, cancellation);
-            var keyAliases = aliases?.For(metadata.KeyId) is { } known ? Task.FromResult(known) : details.AliasesAsync(metadata.KeyId, cancellation);
+            var aliases = await aliasListing.ConfigureAwait(false);
+            var keyAliases = aliases is not null ? Task.FromResult(aliases.For(metadata.KeyId)) : details.AliasesAsync(metadata.KeyId, cancellation);
             var history = query.IncludeRotationHistory ? details.LastRotationAsync(metadata, cancellation) : Task.FromResult<DateTimeOffset?>(null);
             await Task.WhenAll(rotation, tags, keyAliases, history).ConfigureAwait(false);
             return new KeyStatusOutcome(index, target.Reference,

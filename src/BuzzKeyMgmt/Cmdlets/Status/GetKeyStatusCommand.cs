@@ -88,9 +88,11 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
                 if (fleet && shown.ElapsedMilliseconds >= 200)
                 {
                     shown.Restart();
-                    var total = Math.Max(reader.Total, done);
-                    progress.StatusDescription = $"{done} of {total} keys read, {failed} failed";
-                    progress.PercentComplete = total == 0 ? 100 : (int)(100L * done / total);
+                    var total = reader.Total;
+                    progress.StatusDescription = total < 0
+                        ? $"{done} keys read, {failed} failed, still listing keys"
+                        : $"{done} of {total} keys read, {failed} failed";
+                    progress.PercentComplete = total <= 0 ? -1 : (int)(100L * done / total);
                     WriteProgress(progress);
                 }
             }
