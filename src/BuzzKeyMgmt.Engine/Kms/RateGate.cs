@@ -49,6 +49,10 @@ public sealed class KmsQuotaGates
 {
     public const double Headroom = 0.98;
 
+    /// <summary>Slots missed while the machine was busy may be used up to this late, so a stall does not lower the
+    /// average rate; any one-second window still stays within the quota plus this burst.</summary>
+    public const double BurstSeconds = 0.25;
+
     public static readonly IReadOnlyDictionary<string, double> DefaultQuotas = new Dictionary<string, double>
     {
         ["DescribeKey"] = 2000, ["GetKeyRotationStatus"] = 1000, ["ListResourceTags"] = 2000, ["ListAliases"] = 500,
@@ -61,7 +65,7 @@ public sealed class KmsQuotaGates
 
     public KmsQuotaGates(IReadOnlyDictionary<string, double>? quotas = null)
     {
-        _gates = (quotas ?? DefaultQuotas).ToDictionary(q => q.Key, q => new RateGate(q.Value * Headroom));
+        _gates = (quotas ?? DefaultQuotas).ToDictionary(q => q.Key, q => new RateGate(q.Value * Headroom, BurstSeconds));
     }
 
     public ValueTask WaitAsync(string operation, CancellationToken cancellation) =>

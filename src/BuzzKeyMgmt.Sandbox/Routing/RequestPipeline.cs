@@ -14,7 +14,7 @@ internal sealed class RequestPipeline(SandboxServices services)
 
     public async ValueTask<HttpResponseData> HandleAsync(HttpRequestData request)
     {
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = Identity.IdGenerator.RequestId();
         var target = request.Header("X-Amz-Target");
         bool json = target is not null || IsJson(request.Header("Content-Type"));
         try
@@ -32,7 +32,7 @@ internal sealed class RequestPipeline(SandboxServices services)
     public static HttpResponseData FramingError(int status, string code, string message, string? contentType)
     {
         var error = new AwsError(code, message, status);
-        var id = Guid.NewGuid().ToString();
+        var id = Identity.IdGenerator.RequestId();
         return IsJson(contentType) ? JsonProtocol.Error(error, id) : QueryProtocol.Error(error, id);
     }
 
