@@ -5,6 +5,7 @@ public enum FailureKind
 {
     InvalidArgument,
     InvalidData,
+    InvalidResult,
     ObjectNotFound,
     PermissionDenied,
     AuthenticationError,

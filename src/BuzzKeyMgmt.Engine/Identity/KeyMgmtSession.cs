@@ -9,8 +9,9 @@ public sealed class KeyMgmtSession
 {
     internal KeyMgmtSession(KeyMgmtEnvironment environment, KeyMgmtRole role, string callerArn, string @operator,
         DateTimeOffset? expiresAt, string region, string? endpointUrl, string? incidentId, string? changeId,
-        AWSCredentials credentials)
+        AWSCredentials credentials, AWSCredentials baseCredentials)
     {
+        BaseCredentials = baseCredentials;
         EnvironmentInfo = environment;
         Role = role;
         CallerArn = callerArn;
@@ -49,6 +50,9 @@ public sealed class KeyMgmtSession
 
     internal KeyMgmtEnvironment EnvironmentInfo { get; }
     internal AWSCredentials Credentials { get; }
+
+    /// <summary>The credentials the role was assumed from (the operator's own), to take another role later.</summary>
+    internal AWSCredentials BaseCredentials { get; }
     internal TimeProvider Clock => EnvironmentInfo.Clock;
 
     private Amazon.KeyManagementService.IAmazonKeyManagementService? _kms;

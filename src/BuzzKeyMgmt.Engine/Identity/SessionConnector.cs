@@ -19,7 +19,16 @@ public static class SessionConnector
     public const int MaxSessionSeconds = 3600;
     private static readonly Regex SixDigits = new(@"^\d{6}$");
 
-    public static async Task<KeyMgmtSession> ConnectAsync(ConnectRequest request, CancellationToken cancellation)
+    public static Task<KeyMgmtSession> ConnectAsync(ConnectRequest request, CancellationToken cancellation) =>
+        ConnectCoreAsync(request, baseOverride: null, cancellation);
+
+    /// <summary>A session of another role for the same operator and environment, from the session's own base
+    /// credentials (Revoke-EncryptionKey takes the Emergency role this way when the session does not hold it).</summary>
+    public static Task<KeyMgmtSession> ElevateAsync(KeyMgmtSession session, KeyMgmtRole role, string? mfaCode, CancellationToken cancellation) =>
+        ConnectCoreAsync(new ConnectRequest(session.Environment, role, mfaCode, Region: session.Region, EndpointUrl: session.EndpointUrl,
+            IncidentId: session.IncidentId, ChangeId: session.ChangeId), session.BaseCredentials, cancellation);
+
+    private static async Task<KeyMgmtSession> ConnectCoreAsync(ConnectRequest request, AWSCredentials? baseOverride, CancellationToken cancellation)
     {
         var environment = EnvironmentCatalog.Find(request.Environment)
             ?? throw new KeyMgmtException("EnvironmentNotFound", FailureKind.ObjectNotFound,
@@ -27,7 +36,7 @@ public static class SessionConnector
                 $"Add it to {EnvironmentCatalog.ConfigurationFilePath} (see the README), or start the sandbox with Start-KeyMgmtSandbox.");
         var region = request.Region ?? environment.Region;
         var endpoint = request.EndpointUrl ?? environment.EndpointUrl;
-        var baseCredentials = ResolveBaseCredentials(request, environment);
+        var baseCredentials = baseOverride ?? ResolveBaseCredentials(request, environment);
 
         using var baseSts = AwsClients.Sts(baseCredentials, region, endpoint);
         var baseIdentity = await Call(() => baseSts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation),
@@ -36,7 +45,7 @@ public static class SessionConnector
 
         if (request.Role == KeyMgmtRole.None)
             return new KeyMgmtSession(environment, KeyMgmtRole.None, baseIdentity.Arn, @operator, null, region, endpoint,
-                request.IncidentId, request.ChangeId, baseCredentials);
+                request.IncidentId, request.ChangeId, baseCredentials, baseCredentials);
 
         var assumed = await AssumeAsync(baseSts, request, environment, @operator, cancellation);
         var credentials = new SessionAWSCredentials(assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey, assumed.Credentials.SessionToken);
@@ -45,7 +54,7 @@ public static class SessionConnector
             "GetCallerIdentity", environment.Name);
         DateTimeOffset? expires = assumed.Credentials.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc).ToUniversalTime()) : null;
         return new KeyMgmtSession(environment, request.Role, identity.Arn, @operator, expires, region, endpoint,
-            request.IncidentId, request.ChangeId, credentials);
+            request.IncidentId, request.ChangeId, credentials, baseCredentials);
     }
 
     private static async Task<AssumeRoleResponse> AssumeAsync(Amazon.SecurityToken.IAmazonSecurityTokenService sts,

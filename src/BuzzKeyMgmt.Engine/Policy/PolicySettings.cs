@@ -36,6 +36,13 @@ public sealed record PolicySettings
     public bool IsValidChangeId(string? value) =>
         value is not null && Regex.IsMatch(value, ChangeIdPattern, RegexOptions.CultureInvariant, PatternTimeout);
 
+    /// <summary>The values the migrations seed: what applies when the store cannot be read (break-glass revocation).</summary>
+    public static PolicySettings Defaults { get; } = new()
+    {
+        RotationPeriodDays = 90, RecoveryWindowDays = 7, MinimumRsaKeyBits = 3072, ApprovalsRequired = 2, MttrTargetMinutes = 10,
+        RecoveryRequestExpiryHours = 24, IncidentIdPattern = @"^(INC|INCIDENT)-\d{4}-\d{3,6}$", ChangeIdPattern = @"^(CHG|CHANGE)-\d{4}-\d{3,6}$",
+    };
+
     /// <summary>Builds the policy from KeyManagementConfig name/value rows; a missing or bad value is a domain error.</summary>
     public static PolicySettings FromValues(IReadOnlyDictionary<string, string> values)
     {

@@ -1,0 +1,28 @@
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using BuzzKeyMgmt.Engine.Kms;
+
+namespace BuzzKeyMgmt.Engine.Operations;
+
+/// <summary>Reads a key back until it shows the expected state: KMS is eventually consistent, so a change is only
+/// certain once read back. Bounded: a few reads with growing pauses, then the last state seen.</summary>
+public static class KeyStateWaiter
+{
+    public static readonly TimeSpan[] Pauses =
+        { TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
+          TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600) };
+
+    public static async Task<(bool Reached, KeyMetadata Last)> WaitForAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates,
+        string keyId, KeyState expected, CancellationToken cancellation)
+    {
+        KeyMetadata last = null!;
+        foreach (var pause in Pauses)
+        {
+            if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellation).ConfigureAwait(false);
+            await gates.WaitAsync("DescribeKey", cancellation).ConfigureAwait(false);
+            last = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellation).ConfigureAwait(false)).KeyMetadata;
+            if (last.KeyState == expected) return (true, last);
+        }
+        return (false, last);
+    }
+}

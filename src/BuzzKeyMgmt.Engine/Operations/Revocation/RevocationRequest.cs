@@ -1,0 +1,34 @@
+using BuzzKeyMgmt.Engine.Kms;
+
+namespace BuzzKeyMgmt.Engine.Operations.Revocation;
+
+/// <summary>What Revoke-EncryptionKey asks for: which key, for which incident, why, and whether to schedule deletion.</summary>
+public sealed record RevocationRequest(
+    KeyReference Key,
+    string IncidentId,
+    string Reason,
+    bool ScheduleDeletion = false,
+    int? PendingWindowDays = null,
+    string? MfaCode = null);
+
+/// <summary>What a revocation did: the key's state before and after, whether the new state was read back, the
+/// deletion date when scheduled, the audit row, the alert, how long it took, and whether the audit was journaled.</summary>
+public sealed class RevocationResult
+{
+    public required string KeyId { get; init; }
+    public string? Alias { get; init; }
+    public required string Environment { get; init; }
+    public required string IncidentId { get; init; }
+    public required string PreviousState { get; init; }
+    public required string State { get; init; }
+    public bool Verified { get; init; }
+    public bool AlreadyRevoked { get; init; }
+    public DateTimeOffset? DeletionDate { get; init; }
+    public Guid AuditId { get; init; }
+    public string? AlertMessageId { get; init; }
+    public TimeSpan Duration { get; init; }
+    public bool Journaled { get; init; }
+    public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
+
+    public override string ToString() => $"{Alias ?? KeyId}: {PreviousState} -> {State}";
+}

@@ -1,0 +1,96 @@
+using System.Management.Automation;
+using BuzzKeyMgmt.Engine;
+using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Engine.Kms;
+using BuzzKeyMgmt.Engine.Operations.Revocation;
+using BuzzKeyMgmt.Validation;
+
+namespace BuzzKeyMgmt.Cmdlets.Revocation;
+
+/// <summary>Takes KMS keys out of service for an incident: disables each, reads it back, optionally schedules its
+/// deletion, and records Started and Completed audit rows for every attempt.</summary>
+[Cmdlet(VerbsSecurity.Revoke, "EncryptionKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(RevocationResult))]
+public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Arn")]
+    [ValidateKeyReference]
+    public string KeyId { get; set; } = "";
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string IncidentId { get; set; } = "";
+
+    [Parameter(Mandatory = true)]
+    [ValidateLength(1, 1000)]
+    public string Reason { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter ScheduleDeletion { get; set; }
+
+    [Parameter]
+    [ValidateRange(7, 30)]
+    public int? PendingWindowDays { get; set; }
+
+    [Parameter]
+    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    public string? MfaCode { get; set; }
+
+    [Parameter]
+    public KeyMgmtSession? Session { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private Revoker? _revoker;
+    private KeyMgmtSession? _session;
+
+    protected override void BeginProcessing()
+    {
+        if (PendingWindowDays is not null && !ScheduleDeletion)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-PendingWindowDays applies only with -ScheduleDeletion."),
+                "PendingWindowWithoutDeletion", ErrorCategory.InvalidArgument, PendingWindowDays));
+        _session = RequireSession(Session);
+        var located = AuditLocator.Locate(_session.Environment);
+        var trail = AuditLocator.Trail(located);
+        var policy = PolicyOrDefault(trail);
+        if (!policy.IsValidIncidentId(IncidentId))
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                    $"'{IncidentId}' is not an incident id: expected the policy's pattern {policy.IncidentIdPattern}, e.g. INC-2026-0042."),
+                "IncidentIdInvalid", ErrorCategory.InvalidArgument, IncidentId));
+        _revoker = new Revoker(_session, trail);
+    }
+
+    protected override void ProcessRecord()
+    {
+        var action = ScheduleDeletion ? $"Disable and schedule deletion in {PendingWindowDays ?? 7} days for incident {IncidentId}" : $"Disable for incident {IncidentId}";
+        var explicitGate = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")
+                           || SessionState.PSVariable.GetValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
+        if (!(Force && !explicitGate) && !ShouldProcess($"KMS key {KeyId} in '{_session!.Environment}'", action)) return;
+        try
+        {
+            var result = Await(_revoker!.RevokeAsync(new RevocationRequest(KeyReference.Parse(KeyId), IncidentId, Reason, ScheduleDeletion, PendingWindowDays, MfaCode), Cancellation));
+            if (result.Journaled) WriteWarning($"The audit store was unreachable: the audit rows of {result.Alias ?? result.KeyId} were written to the local journal. Run Sync-KeyAuditJournal when it is back.");
+            WriteObject(result);
+        }
+        catch (KeyMgmtException ex)
+        {
+            WriteError(ToErrorRecord(ex, KeyId));
+        }
+    }
+
+    private static Engine.Policy.PolicySettings PolicyOrDefault(AuditTrail trail)
+    {
+        try
+        {
+            return trail.Store.GetPolicy();
+        }
+        catch (AuditStoreException)
+        {
+            // Break-glass: the store is down, revocation must still run; the seeded default pattern applies.
+            return Engine.Policy.PolicySettings.Defaults;
+        }
+    }
+}

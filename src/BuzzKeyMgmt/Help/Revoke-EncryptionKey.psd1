@@ -1,0 +1,39 @@
+@{
+    Synopsis    = 'Takes KMS keys out of service for an incident: disables, verifies, optionally schedules deletion, audits every attempt.'
+    Description = @'
+For each key (key id, key ARN, alias name or alias ARN, from the pipeline by value or by KeyId): resolves it, writes
+an audit row Started, takes the Emergency role (assumed with -MfaCode when the session does not hold it), disables the
+key, reads it back until it is Disabled (bounded wait with backoff), optionally schedules its deletion (7-30 days) and
+reads back PendingDeletion, then writes the Completed row with per-step timings. A key already Disabled or
+PendingDeletion is reported and audited as already revoked. Every attempt leaves a Started and a Completed row, also
+when AWS refuses or the key is missing; when the audit store is down the rows go to the local journal, a warning says
+so and the result shows Journaled (revocation is never blocked). The incident id must match the policy's pattern and
+the reason is required, checked before anything runs. ConfirmImpact is High: -Force skips the confirmation, never the
+MFA step. Alerts (SNS) arrive with the next step of the module.
+'@
+    Parameters  = @{
+        KeyId             = 'The key to revoke: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyStatus output binds by KeyId).'
+        IncidentId        = 'The incident this revocation answers; must match the policy''s pattern (default ^(INC|INCIDENT)-\d{4}-\d{3,6}$).'
+        Reason            = 'Why, in up to 1,000 characters; recorded in the audit row.'
+        ScheduleDeletion  = 'Also schedule the key''s deletion (irreversible after the window).'
+        PendingWindowDays = 'The deletion window, 7-30 days (default 7); only with -ScheduleDeletion.'
+        MfaCode           = 'The current MFA code, to assume the Emergency role when the session holds another role.'
+        Session           = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Force             = 'Do not ask for confirmation (-WhatIf and an explicit -Confirm still apply; MFA is never skipped).'
+    }
+    Outputs     = 'RevocationResult: KeyId, Alias, Environment, IncidentId, PreviousState, State, Verified, AlreadyRevoked, DeletionDate, AuditId, AlertMessageId, Duration, Journaled, StepMilliseconds.'
+    Examples    = @(
+        @{
+            Title   = 'Revoke a compromised key'
+            Code    = 'Revoke-EncryptionKey -KeyId alias/CEK_User_1 -IncidentId INC-2026-0042 -Reason ''leaked credentials'' -MfaCode (Get-KeyMgmtSandboxMfaCode) -Force'
+            Remarks = 'Assumes the Emergency role with MFA, disables the key, verifies and audits it.'
+            Setup   = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 5 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Admin'
+        }
+        @{
+            Title   = 'Every key behind a pattern, with deletion scheduled'
+            Code    = 'Get-KeyStatus -Alias ''alias/CEK_User_*'' | Revoke-EncryptionKey -IncidentId INC-2026-0042 -Reason ''tenant offboarded'' -ScheduleDeletion -PendingWindowDays 30 -Force'
+            Remarks = 'One result per key; a key that fails is a non-terminating error and the rest continue.'
+            Setup   = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 5 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -IncidentId INC-2026-0042'
+        }
+    )
+}
