@@ -133,6 +133,7 @@ c.commit()
 Describe 'Sync-KeyAuditJournal and an unreachable store' {
     It 'with nothing journaled replays nothing' {
         Set-Content -Path $env:BUZZKEYMGMT_CONFIG -Value (@{ environments = @{ fresh = @{ region = 'us-east-1'; accountId = '111122223333'; auditStore = @{ provider = 'Sqlite'; path = (Join-Path $Data 'fresh.db') } } } } | ConvertTo-Json -Depth 5)
+        $null = Initialize-KeyAuditStore -Environment fresh
         $r = Sync-KeyAuditJournal -Environment fresh
         $r.JournalRows | Should -Be 0
         $r.Replayed | Should -Be 0

@@ -33,13 +33,19 @@ public static class AuditLocator
         return new Located(name, reference, JournalPathFor(reference));
     }
 
-    /// <summary>Opens the store. An embedded SQLite store is created and migrated on first use (nothing to set up);
-    /// a SQL Server store is migrated only by Initialize-KeyAuditStore (<paramref name="migrateEmbedded"/> false).</summary>
-    public static IAuditStore Open(Located located, bool migrateEmbedded = true)
+    /// <summary>Opens the store. The default embedded store is created and migrated on first use (nothing to set
+    /// up); a store an environment names is migrated only by Initialize-KeyAuditStore, so an unmounted audit disk is
+    /// never silently replaced by a new empty database. An unreachable store is still returned: appends then fail and
+    /// emergency rows go to the journal.</summary>
+    public static IAuditStore Open(Located located, bool migrateDefault = true)
     {
         var store = AuditStoreFactory.Open(located.Reference?.Provider ?? AuditStoreReference.Sqlite,
             located.Reference?.Target ?? AuditStoreFactory.DefaultDatabasePath());
-        if (migrateEmbedded && store.Provider == AuditStoreReference.Sqlite) store.Migrate();
+        if (migrateDefault && located.Reference is null)
+        {
+            try { store.Migrate(); }
+            catch (AuditStoreUnavailableException) { }
+        }
         return store;
     }
 
