@@ -9,8 +9,9 @@ public sealed class KeyMgmtSession
 {
     internal KeyMgmtSession(KeyMgmtEnvironment environment, KeyMgmtRole role, string callerArn, string @operator,
         DateTimeOffset? expiresAt, string region, string? endpointUrl, string? incidentId, string? changeId,
-        AWSCredentials credentials, AWSCredentials baseCredentials)
+        AWSCredentials credentials, AWSCredentials baseCredentials, string baseCallerArn)
     {
+        BaseCallerArn = baseCallerArn;
         BaseCredentials = baseCredentials;
         EnvironmentInfo = environment;
         Role = role;
@@ -29,6 +30,9 @@ public sealed class KeyMgmtSession
     public KeyMgmtRole Role { get; }
     public string CallerArn { get; }
     public string Operator { get; }
+
+    /// <summary>The operator's own identity (the base credentials' caller ARN): who requests and who approves.</summary>
+    public string BaseCallerArn { get; }
     public DateTimeOffset? ExpiresAt { get; }
     public DateTimeOffset ConnectedAt { get; }
     public string Region { get; }

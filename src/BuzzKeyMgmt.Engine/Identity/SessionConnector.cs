@@ -45,7 +45,7 @@ public static class SessionConnector
 
         if (request.Role == KeyMgmtRole.None)
             return new KeyMgmtSession(environment, KeyMgmtRole.None, baseIdentity.Arn, @operator, null, region, endpoint,
-                request.IncidentId, request.ChangeId, baseCredentials, baseCredentials);
+                request.IncidentId, request.ChangeId, baseCredentials, baseCredentials, baseIdentity.Arn);
 
         var assumed = await AssumeAsync(baseSts, request, environment, @operator, cancellation);
         var credentials = new SessionAWSCredentials(assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey, assumed.Credentials.SessionToken);
@@ -54,7 +54,7 @@ public static class SessionConnector
             "GetCallerIdentity", environment.Name);
         DateTimeOffset? expires = assumed.Credentials.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc).ToUniversalTime()) : null;
         return new KeyMgmtSession(environment, request.Role, identity.Arn, @operator, expires, region, endpoint,
-            request.IncidentId, request.ChangeId, credentials, baseCredentials);
+            request.IncidentId, request.ChangeId, credentials, baseCredentials, baseIdentity.Arn);
     }
 
     private static async Task<AssumeRoleResponse> AssumeAsync(Amazon.SecurityToken.IAmazonSecurityTokenService sts,

@@ -1,0 +1,33 @@
+namespace BuzzKeyMgmt.Engine.Operations.Recovery;
+
+/// <summary>What Restore-EncryptionKey did: the checks that passed, the state before and after, the access test.</summary>
+public sealed class RecoveryResult
+{
+    public required string KeyId { get; init; }
+    public string? Alias { get; init; }
+    public required string Environment { get; init; }
+    public required string ChangeId { get; init; }
+    public Guid RequestId { get; init; }
+    public IReadOnlyList<string> ApprovedBy { get; init; } = Array.Empty<string>();
+    public required string PreviousState { get; init; }
+    public required string State { get; init; }
+    public bool DeletionCancelled { get; init; }
+    public bool Verified { get; init; }
+    public bool AccessTestPassed { get; init; }
+    public Guid AuditId { get; init; }
+    public TimeSpan Duration { get; init; }
+    public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
+}
+
+/// <summary>A GenerateDataKey + Decrypt round trip: the key can protect and reveal data again.</summary>
+public sealed class AccessTestResult
+{
+    public required string KeyId { get; init; }
+    public string? Alias { get; init; }
+    public required string Environment { get; init; }
+    public bool Passed { get; init; }
+    public long GenerateDataKeyMs { get; init; }
+    public long DecryptMs { get; init; }
+    public Guid AuditId { get; init; }
+    public string? Error { get; init; }
+}

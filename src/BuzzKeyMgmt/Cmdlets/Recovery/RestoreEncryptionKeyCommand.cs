@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using BuzzKeyMgmt.Engine.Kms;
+using BuzzKeyMgmt.Engine.Operations.Recovery;
+using BuzzKeyMgmt.Validation;
+
+namespace BuzzKeyMgmt.Cmdlets.Recovery;
+
+/// <summary>Brings a revoked key back after two approvals, inside the recovery window: checks first, then the
+/// Recovery role with MFA, cancel deletion, enable, read back, access test, audit.</summary>
+[Cmdlet(VerbsData.Restore, "EncryptionKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(RecoveryResult))]
+public sealed class RestoreEncryptionKeyCommand : RecoveryCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateKeyReference]
+    public string KeyId { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ChangeId { get; set; } = "";
+
+    [Parameter]
+    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    public string? MfaCode { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(KeyId, $"Restore (cancel deletion, enable) under {ChangeId}")) return;
+        Run(KeyId, () => Await(Service.RestoreAsync(KeyReference.Parse(KeyId), ChangeId, MfaCode, Cancellation)));
+    }
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using BuzzKeyMgmt.Engine.Kms;
+using BuzzKeyMgmt.Engine.Operations.Recovery;
+using BuzzKeyMgmt.Validation;
+
+namespace BuzzKeyMgmt.Cmdlets.Recovery;
+
+/// <summary>Proves applications can use a key: a GenerateDataKey and Decrypt round trip, timed and audited.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "KeyAccess")]
+[OutputType(typeof(AccessTestResult))]
+public sealed class TestKeyAccessCommand : RecoveryCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateKeyReference]
+    public string KeyId { get; set; } = "";
+
+    [Parameter]
+    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    public string? MfaCode { get; set; }
+
+    protected override void ProcessRecord() =>
+        Run(KeyId, () => Await(Service.TestAccessAsync(KeyReference.Parse(KeyId), MfaCode, Cancellation)));
+}

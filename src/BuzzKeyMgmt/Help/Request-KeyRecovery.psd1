@@ -1,0 +1,12 @@
+@{
+    Synopsis    = 'Records a request to recover a revoked key, by the caller, under a change.'
+    Description = 'The request names the key, the change (it must match the policy''s pattern) and the reason; it expires after the policy''s hours (24) and needs the policy''s number of approvals (2) from other people before Restore-EncryptionKey will act. The request and its outcome are audited; with the audit store down it is refused.'
+    Parameters  = @{
+        KeyId   = 'The revoked key: key id, key ARN, alias name or alias ARN.'
+        ChangeId = 'The change under which the key is recovered, e.g. CHG-2026-0107.'
+        Reason  = 'Why, in up to 1,000 characters.'
+        Session = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+    }
+    Outputs     = 'RecoveryRequest: RequestId, KeyId, Alias, ChangeId, Reason, RequestedBy, RequestedAtUtc, ExpiresAtUtc, ApprovalsRequired, Status, Approvals.'
+    Examples    = @( @{ Title = 'Ask for a key back'; Code = 'Request-KeyRecovery -KeyId alias/CEK_User_1 -ChangeId CHG-2026-0107 -Reason ''false alarm: credentials were never exposed'''; Remarks = 'Two other people then approve it with Approve-KeyRecovery.'; Setup = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 3 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -IncidentId INC-2026-0042; $null = Revoke-EncryptionKey alias/CEK_User_1 -IncidentId INC-2026-0042 -Reason drill -Force' } )
+}
