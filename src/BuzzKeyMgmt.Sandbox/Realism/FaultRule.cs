@@ -13,6 +13,9 @@ public enum FaultKind
     Latency,
     /// <summary>Closes the connection without any answer.</summary>
     DropConnection,
+    /// <summary>Answers success without applying the change (KMS operations with an empty answer, such as DisableKey):
+    /// the lost write that read-back verification exists to catch.</summary>
+    SilentNoOp,
 }
 
 /// <summary>

@@ -28,6 +28,8 @@ internal sealed class KmsRoute(SandboxServices s)
         var fault = s.Faults.Decide("KMS", operation);
         if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
         if (fault.Failure == Realism.FaultKind.DropConnection) return HttpResponseData.Drop();
+        if (fault.Failure == Realism.FaultKind.SilentNoOp)
+            return JsonProtocol.FromService(new ServiceResponse(200, JsonProtocol.ContentType, []), requestId);
         if (fault.Failure is { } kind) return JsonProtocol.Error(ErrorCatalog.KmsFault(kind), requestId);
 
         if (s.EnforceQuotas() && !s.Quotas.TryAcquire(operation))

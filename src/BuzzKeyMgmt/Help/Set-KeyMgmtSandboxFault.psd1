@@ -3,7 +3,7 @@
     Description = 'A fault targets KMS.<Operation>, STS.<Action>, SNS.<Action>, <Service>.* or * and hits the next -Count matching calls (default 1) or each call with -Probability. Latency adds -Latency before a normal answer. -Clear removes every fault.'
     Parameters  = @{
         Operation   = 'What to hit: KMS.DisableKey, SNS.Publish, STS.AssumeRole, KMS.* or *.'
-        Kind        = 'Throttling, InternalError, DependencyTimeout, Latency or DropConnection.'
+        Kind        = 'Throttling, InternalError, DependencyTimeout, Latency, DropConnection, or SilentNoOp (KMS: answer success without applying the change, as a lost write would).'
         Count       = 'Hit the next N matching calls (default 1).'
         Probability = 'Hit each matching call with this probability (0-1) until cleared.'
         Latency     = 'Delay added by a Latency fault (also added before a failure of the other kinds).'

@@ -16,7 +16,7 @@ public sealed class SetKeyMgmtSandboxFaultCommand : SandboxCmdlet
 
     [Parameter(ParameterSetName = "Count", Mandatory = true, Position = 1)]
     [Parameter(ParameterSetName = "Probability", Mandatory = true, Position = 1)]
-    [ValidateSet("Throttling", "InternalError", "DependencyTimeout", "Latency", "DropConnection")]
+    [ValidateSet("Throttling", "InternalError", "DependencyTimeout", "Latency", "DropConnection", "SilentNoOp")]
     public string Kind { get; set; } = "";
 
     [Parameter(ParameterSetName = "Count")]
