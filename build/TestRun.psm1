@@ -56,13 +56,17 @@ function Invoke-PesterSuites($ctx) {
     $summary = Join-Path $ctx.ResultsDir 'pester-summary.json'
     $pester = Join-Path $ctx.NuGetPackages 'pester/5.7.1/tools/Pester.psd1'
     $code = Invoke-ChildPwsh @('-File', (Join-Path $ctx.Root 'tests/Invoke-PesterSuite.ps1'),
-        '-PesterModule', $pester, '-ModulePath', $ctx.ModuleDir, '-SummaryFile', $summary,
-        '-ResultFile', (Join-Path $ctx.ResultsDir 'pester.xml'))
+        '-PesterModule', $pester, '-ModulePath', $ctx.ModuleDir, '-SummaryFile', $summary)
     if (-not (Test-Path $summary)) {
         Write-Host "    the Pester run wrote no summary (exit code $code): counted as one failure"
         return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     }
-    Get-Content -Raw $summary | ConvertFrom-Json
+    $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    if ($null -eq $counts.Passed -or $null -eq $counts.Failed) {
+        Write-Host '    the Pester summary has no counts: counted as one failure'
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $counts
 }
 
 Export-ModuleMember -Function Invoke-TestRun

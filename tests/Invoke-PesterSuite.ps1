@@ -9,7 +9,6 @@ param(
     [Parameter(Mandatory)] [string] $PesterModule,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SummaryFile,
-    [string] $ResultFile,
     [string[]] $Path = @((Join-Path $PSScriptRoot 'Pester'), (Join-Path $PSScriptRoot 'Drills'))
 )
 $ErrorActionPreference = 'Stop'
@@ -21,12 +20,18 @@ $config = New-PesterConfiguration
 $config.Run.Path = @($Path | Where-Object { Test-Path $_ })
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
-if ($ResultFile) {
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputPath = $ResultFile
-    $config.TestResult.OutputFormat = 'NUnitXml'
+try {
+    $result = Invoke-Pester -Configuration $config
 }
-$result = Invoke-Pester -Configuration $config
+catch {
+    Write-Host "Pester itself failed: $($_.Exception.Message)" -ForegroundColor Red
+    $result = $null
+}
+if ($null -eq $result -or $null -eq $result.PassedCount) {
+    # No result is a failure, never a silent zero.
+    [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } | ConvertTo-Json | Set-Content -Path $SummaryFile
+    exit 1
+}
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 # A test file that yields no test at all (e.g. a here-string that swallowed its Describe) is a failure, not a pass.
 foreach ($empty in @($result.Containers | Where-Object { $_.Result -ne 'Failed' -and $_.TotalCount -eq 0 })) {

@@ -36,6 +36,7 @@ function Invoke-FreshPwsh {
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         $psi.UseShellExecute = $false
+        $psi.Environment['NO_COLOR'] = '1'   # plain text: error messages without terminal escape codes
         foreach ($key in $Environment.Keys) {
             if ($null -eq $Environment[$key]) { [void]$psi.Environment.Remove($key) } else { $psi.Environment[$key] = [string]$Environment[$key] }
         }
