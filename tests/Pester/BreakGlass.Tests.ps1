@@ -1,5 +1,6 @@
 # Break-glass (issue 5 point 6 through the cmdlets, issue 6 point 5): with the audit store unreachable, revocation
-# still runs, journals its rows and says so; Sync-KeyAuditJournal replays them exactly once when the store is back.
+# still runs, journals its rows and says so, while access tests and recovery requests are refused;
+# Sync-KeyAuditJournal replays the journal exactly once when the store is back.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:ModulePath = Get-BuiltModulePath
@@ -32,6 +33,8 @@ Rename-Item (Join-Path '$Dir' 'store') 'store-away'            # the audit datab
 "journalRows=`$((Test-KeyAuditIntegrity -Environment lab -Journal).RowsChecked)"
 "journalValid=`$((Test-KeyAuditIntegrity -Environment lab -Journal).IsValid)"
 try { Get-KeyAuditLog -Environment lab -Last 1 } catch { "storeDown=`$(`$_.CategoryInfo.Category)" }
+try { `$null = Test-KeyAccess alias/bg-2 -MfaCode (Get-KeyMgmtSandboxMfaCode); 'accessTest=ran' } catch { "accessTest=`$((`$_.FullyQualifiedErrorId -split ',')[0])" }
+try { `$null = Request-KeyRecovery alias/bg-1 -ChangeId CHG-2026-0107 -Reason 'no store'; 'request=ran' } catch { "request=`$((`$_.FullyQualifiedErrorId -split ',')[0])" }
 Rename-Item (Join-Path '$Dir' 'store-away') 'store'            # and comes back
 `$sync = Sync-KeyAuditJournal -Environment lab
 "replayed=`$(`$sync.Replayed)"
@@ -48,6 +51,8 @@ Rename-Item (Join-Path '$Dir' 'store-away') 'store'            # and comes back
         $facts.journalRows | Should -Be '2'
         $facts.journalValid | Should -Be 'True'
         $facts.storeDown | Should -Be 'ResourceUnavailable'
+        $facts.accessTest | Should -Be 'AuditStoreUnavailable' -Because 'access tests are refused while the store is down'
+        $facts.request | Should -Be 'AuditStoreUnavailable' -Because 'recovery requests are refused while the store is down'
         $facts.replayed | Should -Be '2'
         $facts.chainValid | Should -Be 'True'
         $facts.again | Should -Be '0'
