@@ -60,8 +60,10 @@ public sealed record KeyAlert
         }
     }
 
-    /// <summary>"[production] KEY REVOKED alias/CEK_User_12345 (INC-2026-0042)": under 100 characters, control
-    /// characters replaced by spaces, the key part shortened with an ellipsis when too long (the ticket is kept).</summary>
+    /// <summary>"[production] KEY REVOKED alias/CEK_User_12345 (INC-2026-0042)": under 100 characters of printable ASCII
+    /// (SNS refuses control characters and line breaks, and older SNS rules and mail clients want ASCII: control
+    /// characters become spaces, other non-ASCII characters '?'), the key part shortened with "..." when too long
+    /// (the ticket is kept).</summary>
     [JsonIgnore]
     public string Subject
     {
@@ -112,16 +114,21 @@ public sealed record KeyAlert
     private static string Clean(string text)
     {
         var sb = new StringBuilder(text.Length);
-        foreach (var c in text) sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c);
+        for (int i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++; // one '?' per pair
+            sb.Append(char.IsControl(c) || char.IsWhiteSpace(c) ? ' ' : c > '~' ? '?' : c);
+        }
         return string.Join(' ', sb.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static string Shorten(string text, int max)
     {
         if (text.Length <= max) return text;
-        var cut = max - 1;
+        var cut = Math.Max(0, max - 3);
         if (cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--; // never split a surrogate pair
-        return text[..cut] + "…";
+        return text[..cut] + "...";
     }
 
     private static string? Cut(string? text, int max) => text is null || text.Length <= max ? text : Shorten(text, max);
