@@ -84,6 +84,20 @@ public sealed class SnsPublisherTests
     }
 
     [Fact]
+    public async Task An_endpoint_slower_than_the_timeout_is_a_Timeout_result()
+    {
+        using var sandbox = new AlertSandbox();
+        sandbox.Server.Faults.Add(BuzzKeyMgmt.Sandbox.Realism.FaultRule.Latency("SNS.Publish", TimeSpan.FromSeconds(20)));
+        using var impatient = new SnsPublisher(new BasicAWSCredentials(sandbox.Server.Root.AccessKeyId, sandbox.Server.Root.SecretAccessKey),
+            sandbox.Server.Region, sandbox.Server.Endpoint, TimeSpan.FromMilliseconds(300));
+
+        var result = await impatient.PublishAsync(sandbox.Server.AlertTopicArn, "{}", "subject", []);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("Timeout", result.ErrorCode);
+    }
+
+    [Fact]
     public async Task Caller_cancellation_is_a_Canceled_result()
     {
         using var sandbox = new AlertSandbox();
