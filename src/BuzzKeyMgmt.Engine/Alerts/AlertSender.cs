@@ -1,0 +1,112 @@
+using BuzzKeyMgmt.Engine.Identity;
+
+namespace BuzzKeyMgmt.Engine.Alerts;
+
+/// <summary>How an alert left: published now, queued in the outbox for a later flush, or lost (the outbox could not be
+/// written either; the error says why).</summary>
+public enum AlertDelivery { Published, Queued, Lost }
+
+/// <summary>What <see cref="AlertSender.Send"/> did with one alert.</summary>
+public sealed record AlertSendResult(string AlertId, AlertDelivery Delivery, string? MessageId, string? ErrorCode, string? ErrorMessage, string OutboxPath);
+
+/// <summary>What a flush did: delivered now, still waiting, and the error that stopped it (null when the outbox emptied).</summary>
+public sealed record AlertFlushResult(int Delivered, int Remaining, string? ErrorCode, string? ErrorMessage);
+
+/// <summary>
+/// Sends alerts after an operation's outcome is known. <see cref="SendAsync"/> never throws and never reverses
+/// anything: a failed publish puts the alert in the <see cref="AlertOutbox"/>. <see cref="FlushAsync"/> re-publishes
+/// pending alerts oldest first and removes each one only after its publish succeeded, so each goes out once; a crash
+/// between a publish and its removal can re-send that single alert, with the same alertId in its body for receivers
+/// to drop the duplicate.
+/// </summary>
+public sealed class AlertSender : IDisposable
+{
+    private readonly SnsPublisher _publisher;
+    private readonly bool _ownsPublisher;
+
+    public AlertSender(SnsPublisher publisher, string topicArn, AlertOutbox outbox, bool ownsPublisher = false)
+    {
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topicArn);
+        ArgumentNullException.ThrowIfNull(outbox);
+        (_publisher, TopicArn, Outbox, _ownsPublisher) = (publisher, topicArn, outbox, ownsPublisher);
+    }
+
+    /// <summary>A sender for a session's environment (its alert topic, region, endpoint and credentials) with the
+    /// environment's outbox in the default data directory; null when the environment has no alert topic.</summary>
+    public static AlertSender? ForSession(KeyMgmtSession session, AlertOutbox? outbox = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.EnvironmentInfo.AlertTopicArn is not { Length: > 0 } topic) return null;
+        var publisher = new SnsPublisher(session.Credentials, session.Region, session.EndpointUrl);
+        return new AlertSender(publisher, topic, outbox ?? AlertOutbox.ForEnvironment(session.Environment), ownsPublisher: true);
+    }
+
+    public string TopicArn { get; }
+    public AlertOutbox Outbox { get; }
+
+    /// <summary>Publishes the alert; on failure queues it in the outbox. Never throws.</summary>
+    public async Task<AlertSendResult> SendAsync(KeyAlert alert, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        string subject, body;
+        try
+        {
+            (subject, body) = (alert.Subject, alert.Body);
+        }
+        catch (Exception ex)
+        {
+            return new AlertSendResult(alert.AlertId, AlertDelivery.Lost, null, "InvalidAlert", ex.Message, Outbox.OutboxPath);
+        }
+        var published = await _publisher.PublishAsync(TopicArn, body, subject, alert.MessageAttributes, cancellationToken).ConfigureAwait(false);
+        if (published.Succeeded)
+            return new AlertSendResult(alert.AlertId, AlertDelivery.Published, published.MessageId, null, null, Outbox.OutboxPath);
+        try
+        {
+            Outbox.Append(new PendingAlert(alert.AlertId, TopicArn, subject, body, DateTimeOffset.UtcNow, $"{published.ErrorCode}: {published.ErrorMessage}"));
+            return new AlertSendResult(alert.AlertId, AlertDelivery.Queued, null, published.ErrorCode, published.ErrorMessage, Outbox.OutboxPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return new AlertSendResult(alert.AlertId, AlertDelivery.Lost, null, published.ErrorCode,
+                $"{published.ErrorMessage} The outbox {Outbox.OutboxPath} could not be written either: {ex.Message}", Outbox.OutboxPath);
+        }
+    }
+
+    public AlertSendResult Send(KeyAlert alert) => SendAsync(alert).GetAwaiter().GetResult();
+
+    /// <summary>Re-publishes pending alerts oldest first; a transient failure stops the flush (kept, order preserved), a
+    /// permanent one (<see cref="IsPermanent"/>) keeps that alert and goes on with the next. Never throws
+    /// for AWS, network or outbox errors.</summary>
+    public async Task<AlertFlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        SnsPublishResult? failure = null;
+        try
+        {
+            var (delivered, remaining) = await Outbox.DrainAsync(async pending =>
+            {
+                var attributes = KeyAlert.FromBody(pending.Body)?.MessageAttributes ?? [];
+                var result = await _publisher.PublishAsync(pending.TopicArn, pending.Body, pending.Subject, attributes, cancellationToken).ConfigureAwait(false);
+                if (result.Succeeded) return DrainStep.Delivered;
+                failure = result;
+                return IsPermanent(result) ? DrainStep.Kept : DrainStep.Stop;
+            }).ConfigureAwait(false);
+            return new AlertFlushResult(delivered, remaining, failure?.ErrorCode, failure?.ErrorMessage);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new AlertFlushResult(0, -1, "OutboxUnavailable", $"The outbox {Outbox.OutboxPath} could not be read: {ex.Message}");
+        }
+    }
+
+    /// <summary>An error that a retry in a moment will not cure (a missing topic, a refused parameter, no permission).</summary>
+    public static bool IsPermanent(SnsPublishResult result) =>
+        result.StatusCode is >= 400 and < 500 && result.ErrorCode is not ("Throttling" or "ThrottlingException" or "RequestExpired");
+
+    public AlertFlushResult Flush() => FlushAsync().GetAwaiter().GetResult();
+
+    public void Dispose()
+    {
+        if (_ownsPublisher) _publisher.Dispose();
+    }
+}
