@@ -34,7 +34,7 @@ public sealed record KeyAlert
     public string? ErrorCode { get; init; }
     public string? ErrorMessage { get; init; }
     public IReadOnlyDictionary<string, long>? Timings { get; init; }
-    public long? AuditId { get; init; }
+    public string? AuditId { get; init; }
     public DateTimeOffset OccurredAtUtc { get; init; } = DateTimeOffset.UtcNow;
     public bool Journaled { get; init; }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using BuzzKeyMgmt.Engine.Alerts;
 using BuzzKeyMgmt.Engine.Audit;
 using BuzzKeyMgmt.Engine.Identity;
 
@@ -11,7 +12,9 @@ namespace BuzzKeyMgmt.Engine.Operations;
 /// The audit rows of one operation: a Started row before anything changes and a Completed row with the outcome,
 /// per-step timings, error and alert id, both sharing an OperationId. Who (caller ARN, operator, OS user), where (host,
 /// address), what and why come from the session and the request. Rows that cannot reach the store go to the journal
-/// when the trail allows it (emergency operations); <see cref="Journaled"/> then says so.
+/// when the trail allows it (emergency operations); <see cref="Journaled"/> then says so. When the operation's
+/// outcome is known, its alert goes out first (SNS, or the outbox when SNS fails: never blocking the action) so the
+/// Completed row can carry the alert's message id; the alert carries the Completed row's audit id.
 /// </summary>
 public sealed class OperationAudit
 {
@@ -20,10 +23,15 @@ public sealed class OperationAudit
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, long> _steps = new(StringComparer.Ordinal);
 
+    private readonly AlertSender? _alerts;
+    private readonly KeyMgmtSession _session;
+
     public OperationAudit(AuditTrail trail, KeyMgmtSession session, string operation, bool isEmergency,
-        string? incidentId, string? changeId, string? reason)
+        string? incidentId, string? changeId, string? reason, AlertSender? alerts = null)
     {
         _trail = trail;
+        _alerts = alerts;
+        _session = session;
         _template = new AuditEntry
         {
             OperationId = Guid.NewGuid(),
@@ -43,6 +51,9 @@ public sealed class OperationAudit
 
     private TimeProvider Clock { get; }
     public bool Journaled { get; private set; }
+
+    /// <summary>How the operation's alert went (null when the environment has no alert topic).</summary>
+    public AlertSendResult? Alert { get; private set; }
     public List<string> Warnings { get; } = new();
     public Guid OperationId => _template.OperationId;
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -66,14 +77,30 @@ public sealed class OperationAudit
         Append(_template with { AuditId = Guid.NewGuid(), Phase = AuditPhase.Started, Outcome = AuditOutcome.Pending, KeyId = keyId, KeyArn = keyArn, Alias = alias });
 
     public AuditRecord Completed(string? keyId, string? keyArn, string? alias, AuditOutcome outcome, string? errorCode = null,
-        string? errorMessage = null, string? alertMessageId = null, object? details = null) =>
-        Append(_template with
+        string? errorMessage = null, object? details = null)
+    {
+        var auditId = Guid.NewGuid();
+        if (_alerts is not null)
         {
-            AuditId = Guid.NewGuid(), Phase = AuditPhase.Completed, Outcome = outcome, KeyId = keyId, KeyArn = keyArn, Alias = alias,
+            Alert = _alerts.Send(new KeyAlert
+            {
+                Environment = _template.Environment, Operation = _template.Operation,
+                Outcome = outcome == AuditOutcome.Succeeded ? KeyAlert.Succeeded : KeyAlert.Failed,
+                KeyId = keyId, KeyArn = keyArn, Alias = alias, IncidentId = _template.IncidentId, ChangeId = _template.ChangeId,
+                Operator = _session.Operator, OperatorArn = _session.CallerArn, ErrorCode = errorCode, ErrorMessage = errorMessage,
+                Timings = new Dictionary<string, long>(_steps), AuditId = auditId.ToString(), OccurredAtUtc = Clock.GetUtcNow(), Journaled = Journaled,
+            });
+            if (Alert.Delivery != AlertDelivery.Published)
+                Warnings.Add($"The alert could not be published ({Alert.ErrorCode}: {Alert.ErrorMessage}); it is {(Alert.Delivery == AlertDelivery.Queued ? "queued in " + Alert.OutboxPath + " and will be retried by Sync-KeyAuditJournal" : "LOST: the outbox could not be written")}.");
+        }
+        return Append(_template with
+        {
+            AuditId = auditId, Phase = AuditPhase.Completed, Outcome = outcome, KeyId = keyId, KeyArn = keyArn, Alias = alias,
             DurationMs = _clock.ElapsedMilliseconds, ErrorCode = errorCode, ErrorMessage = Truncate(errorMessage, 2000),
-            AlertMessageId = alertMessageId,
-            Details = JsonSerializer.Serialize(new { steps = _steps, details }),
+            AlertMessageId = Alert?.MessageId,
+            Details = JsonSerializer.Serialize(new { steps = _steps, details, alert = Alert?.Delivery.ToString() }),
         });
+    }
 
     private AuditRecord Append(AuditEntry entry)
     {

@@ -36,7 +36,7 @@ public sealed class AlertSandbox : IDisposable
         IncidentId = "INC-2026-0042", Operator = "jdoe", OperatorArn = "arn:aws:sts::111122223333:assumed-role/BuzzKeyMgmtEmergency/jdoe",
         ErrorCode = outcome == KeyAlert.Succeeded ? null : "KMSInvalidStateException",
         ErrorMessage = outcome == KeyAlert.Succeeded ? null : "arn:aws:kms:… is pending deletion.",
-        Timings = new Dictionary<string, long> { ["describe"] = 41, ["disable"] = 87, ["audit"] = 12 }, AuditId = 4711,
+        Timings = new Dictionary<string, long> { ["describe"] = 41, ["disable"] = 87, ["audit"] = 12 }, AuditId = "7d0c9c1e-0f5a-4a53-9a77-0b0d6c3b4711",
         OccurredAtUtc = new DateTimeOffset(2026, 11, 28, 17, 0, 0, TimeSpan.Zero),
     };
 

@@ -32,7 +32,7 @@ public sealed class SnsPublisherTests
         Assert.Equal("jdoe", root.GetProperty("operator").GetString());
         Assert.Equal("Succeeded", root.GetProperty("outcome").GetString());
         Assert.Equal(87, root.GetProperty("timings").GetProperty("disable").GetInt64());
-        Assert.Equal(4711, root.GetProperty("auditId").GetInt64());
+        Assert.Equal("7d0c9c1e-0f5a-4a53-9a77-0b0d6c3b4711", root.GetProperty("auditId").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("errorCode").ValueKind);
 
         Assert.Equal("production", message.Attributes["environment"].Value);

@@ -15,6 +15,8 @@ public sealed class RecoveryResult
     public bool Verified { get; init; }
     public bool AccessTestPassed { get; init; }
     public Guid AuditId { get; init; }
+    public string? AlertMessageId { get; init; }
+    public string AlertDelivery { get; init; } = "NoTopic";
     public TimeSpan Duration { get; init; }
     public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
 }

@@ -19,6 +19,7 @@ namespace BuzzKeyMgmt.Engine.Operations.Recovery;
 public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
 {
     private readonly KmsQuotaGates _gates = new();
+    private readonly Alerts.AlertSender? _alerts = Alerts.AlertSender.ForSession(session);
     private IAuditStore Store => trail.Store;
     private DateTimeOffset Now => session.Clock.GetUtcNow();
 
@@ -26,7 +27,7 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
     {
         var policy = Store.GetPolicy();
         RequireChangeId(policy, changeId);
-        var audit = new OperationAudit(trail, session, AuditOperations.RecoveryRequest, false, null, changeId, reason);
+        var audit = new OperationAudit(trail, session, AuditOperations.RecoveryRequest, false, null, changeId, reason, _alerts);
         var (metadata, alias) = await ResolveAsync(key, cancellation).ConfigureAwait(false);
         audit.Started(metadata?.KeyId ?? key.Value, metadata?.Arn, alias);
         return Finish(audit, metadata?.KeyId ?? key.Value, metadata?.Arn, alias, () =>
@@ -45,7 +46,7 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
     {
         var existing = Store.GetRecoveryRequest(requestId)
             ?? throw new KeyMgmtException(AuditErrorCodes.RecoveryRequestNotFound, FailureKind.ObjectNotFound, $"No recovery request {requestId}.");
-        var audit = new OperationAudit(trail, session, AuditOperations.Approve, false, null, existing.ChangeId, $"approve recovery request {requestId}");
+        var audit = new OperationAudit(trail, session, AuditOperations.Approve, false, null, existing.ChangeId, $"approve recovery request {requestId}", _alerts);
         audit.Started(existing.KeyId, existing.KeyArn, existing.Alias);
         return Finish(audit, existing.KeyId, existing.KeyArn, existing.Alias, () =>
         {
@@ -58,7 +59,7 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
     {
         var policy = Store.GetPolicy();
         RequireChangeId(policy, changeId);
-        var audit = new OperationAudit(trail, session, AuditOperations.Recover, false, null, changeId, $"restore under {changeId}");
+        var audit = new OperationAudit(trail, session, AuditOperations.Recover, false, null, changeId, $"restore under {changeId}", _alerts);
         var (metadata, alias) = await ResolveAsync(key, cancellation).ConfigureAwait(false);
         var keyId = metadata?.KeyId ?? key.Value;
         audit.Started(keyId, metadata?.Arn, alias);
@@ -97,6 +98,7 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
                 ApprovedBy = request.Approvals.Select(a => a.ApprovedBy).ToList(), PreviousState = previous, State = last.KeyState.Value,
                 DeletionCancelled = cancelled, Verified = true, AccessTestPassed = true, AuditId = completed.AuditId,
                 Duration = audit.Elapsed, StepMilliseconds = audit.Steps,
+                AlertMessageId = audit.Alert?.MessageId, AlertDelivery = audit.Alert?.Delivery.ToString() ?? "NoTopic",
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException && ex is not KeyMgmtException { ErrorId: "VerificationFailed" })

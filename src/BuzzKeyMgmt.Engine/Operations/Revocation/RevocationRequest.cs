@@ -26,6 +26,12 @@ public sealed class RevocationResult
     public DateTimeOffset? DeletionDate { get; init; }
     public Guid AuditId { get; init; }
     public string? AlertMessageId { get; init; }
+
+    /// <summary>Published, Queued (SNS failed: in the outbox, retried by Sync-KeyAuditJournal), Lost, or NoTopic.</summary>
+    public string AlertDelivery { get; init; } = "NoTopic";
+
+    /// <summary>What the operator should know: audit journaled, alert queued.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
     public TimeSpan Duration { get; init; }
     public bool Journaled { get; init; }
     public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();

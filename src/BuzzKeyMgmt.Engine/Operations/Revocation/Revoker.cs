@@ -17,15 +17,18 @@ namespace BuzzKeyMgmt.Engine.Operations.Revocation;
 /// (revocation is never blocked) and the result says Journaled. A key already Disabled or PendingDeletion is reported,
 /// and audited, as already revoked.
 /// </summary>
-public sealed class Revoker(KeyMgmtSession session, AuditTrail trail)
+public sealed class Revoker(KeyMgmtSession session, AuditTrail trail) : IDisposable
 {
     private readonly KmsQuotaGates _gates = new();
+    private readonly Alerts.AlertSender? _alerts = Alerts.AlertSender.ForSession(session);
+
+    public void Dispose() => _alerts?.Dispose();
     private KeyMgmtSession? _emergency;
 
     public async Task<RevocationResult> RevokeAsync(RevocationRequest request, CancellationToken cancellation)
     {
         var audit = new OperationAudit(trail, session, request.ScheduleDeletion ? AuditOperations.ScheduleDeletion : AuditOperations.Revoke,
-            isEmergency: true, request.IncidentId, changeId: null, request.Reason);
+            isEmergency: true, request.IncidentId, changeId: null, request.Reason, _alerts);
         KeyMetadata? key = null;
         string? alias = request.Key.AliasName;
         Exception? resolveFailure = null;
@@ -83,13 +86,14 @@ public sealed class Revoker(KeyMgmtSession session, AuditTrail trail)
                 KeyId = key.KeyId, Alias = alias, Environment = session.Environment, IncidentId = request.IncidentId,
                 PreviousState = previous, State = state, Verified = true, AlreadyRevoked = already && !needsChange, DeletionDate = deletion,
                 AuditId = completed.AuditId, Duration = audit.Elapsed, Journaled = audit.Journaled, StepMilliseconds = audit.Steps,
+                AlertMessageId = audit.Alert?.MessageId, AlertDelivery = audit.Alert?.Delivery.ToString() ?? "NoTopic", Warnings = audit.Warnings,
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException && !(ex is KeyMgmtException { ErrorId: "VerificationFailed" }))
         {
             var failure = AwsErrors.Translate(ex, "Revoking", alias ?? keyId, session.Environment);
             audit.Completed(keyId, key?.Arn, alias, AuditOutcome.Failed, failure.ErrorId, failure.Message);
-            throw new RevocationFailedException(failure, started.AuditId, audit.Journaled);
+            throw new RevocationFailedException(failure, started.AuditId, audit.Journaled, audit.Warnings);
         }
         catch (OperationCanceledException)
         {
@@ -130,9 +134,10 @@ public sealed class Revoker(KeyMgmtSession session, AuditTrail trail)
 }
 
 /// <summary>A revocation that failed; its audit rows were written (or journaled) before this was thrown.</summary>
-public sealed class RevocationFailedException(KeyMgmtException failure, Guid auditId, bool journaled)
+public sealed class RevocationFailedException(KeyMgmtException failure, Guid auditId, bool journaled, IReadOnlyList<string> warnings)
     : KeyMgmtException(failure.ErrorId, failure.Kind, failure.Message, failure.RecommendedAction, failure.InnerException)
 {
     public Guid StartedAuditId { get; } = auditId;
     public bool Journaled { get; } = journaled;
+    public IReadOnlyList<string> Warnings { get; } = warnings;
 }

@@ -15,5 +15,28 @@ public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
         var result = WithStore(located, () => AuditLocator.Trail(located).Sync());
         WriteVerbose($"Journal rows {result.JournalRows}: {result.Replayed} replayed, {result.AlreadyPresent} already present; store chain {(result.StoreChain.IsValid ? "valid" : "BROKEN")}.");
         WriteObject(result);
+        FlushAlerts(located);
+    }
+
+    /// <summary>Alerts that SNS refused earlier wait in the environment's outbox: deliver them now, with the current
+    /// session's credentials, oldest first, each once.</summary>
+    private void FlushAlerts(AuditLocator.Located located)
+    {
+        var session = Engine.Identity.SessionStore.Current;
+        var name = located.EnvironmentName ?? session?.Environment;
+        if (name is null) return;
+        var outbox = Engine.Alerts.AlertOutbox.ForEnvironment(name);
+        var pending = outbox.ReadAll().Count;
+        if (pending == 0) return;
+        if (session is null || !string.Equals(session.Environment, name, StringComparison.OrdinalIgnoreCase) || session.IsExpired)
+        {
+            WriteWarning($"{pending} alert(s) wait in {outbox.OutboxPath}; connect to '{name}' (Connect-KeyManagement) and run Sync-KeyAuditJournal again to deliver them.");
+            return;
+        }
+        using var sender = Engine.Alerts.AlertSender.ForSession(session, outbox);
+        if (sender is null) return;
+        var flushed = sender.Flush();
+        WriteVerbose($"Alerts: {flushed.Delivered} delivered, {flushed.Remaining} still waiting.");
+        if (flushed.Remaining > 0) WriteWarning($"{flushed.Remaining} alert(s) still wait in {outbox.OutboxPath}: {flushed.ErrorCode} {flushed.ErrorMessage}");
     }
 }

@@ -45,6 +45,8 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
     public SwitchParameter Force { get; set; }
 
     private Revoker? _revoker;
+
+    protected override void EndProcessing() => _revoker?.Dispose();
     private KeyMgmtSession? _session;
 
     protected override void BeginProcessing()
@@ -72,8 +74,13 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
         try
         {
             var result = Await(_revoker!.RevokeAsync(new RevocationRequest(KeyReference.Parse(KeyId), IncidentId, Reason, ScheduleDeletion, PendingWindowDays, MfaCode), Cancellation));
-            if (result.Journaled) WriteWarning($"The audit store was unreachable: the audit rows of {result.Alias ?? result.KeyId} were written to the local journal. Run Sync-KeyAuditJournal when it is back.");
+            foreach (var warning in result.Warnings) WriteWarning(warning);
             WriteObject(result);
+        }
+        catch (RevocationFailedException ex)
+        {
+            foreach (var warning in ex.Warnings) WriteWarning(warning);
+            WriteError(ToErrorRecord(ex, KeyId));
         }
         catch (KeyMgmtException ex)
         {
