@@ -9,7 +9,7 @@ PendingDeletion is reported and audited as already revoked. Every attempt leaves
 when AWS refuses or the key is missing; when the audit store is down the rows go to the local journal, a warning says
 so and the result shows Journaled (revocation is never blocked). The incident id must match the policy's pattern and
 the reason is required, checked before anything runs. ConfirmImpact is High: -Force skips the confirmation, never the
-MFA step. Alerts (SNS) arrive with the next step of the module.
+MFA step. The outcome is alerted over SNS (queued in a local outbox when SNS fails).
 '@
     Parameters  = @{
         KeyId             = 'The key to revoke: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyStatus output binds by KeyId).'
