@@ -3,7 +3,7 @@
     Emergency revocation speed against the sandbox with AWS's quotas on and 15 ms added to every call.
 .DESCRIPTION
     (a) A single emergency revocation end to end, from an Admin session with -MfaCode (assume the Emergency role,
-        DisableKey, read back, audit rows in SQLite), -Runs times one after another (spaced so DisableKey's 5/s quota
+        DisableKey, read back, audit rows in SQLite, SNS alert), -Runs times one after another (spaced so DisableKey's 5/s quota
         is not the measure); the median is printed. Goal: <= 300 ms.
     (b) -Keys keys piped into Revoke-EncryptionKey -Force: the time over the DisableKey quota floor (-Keys / 5 per
         second; 100 keys: 20 s), measured in the same run. Goal: <= 1.2, with zero failures.
@@ -44,7 +44,7 @@ try {
     $fleetSeconds = $sw.Elapsed.TotalSeconds
     $floor = $Keys / 5.0
 
-    "quotas on, $LatencyMs ms per call, audit in SQLite (durable)"
+    "quotas on, $LatencyMs ms per call, audit in SQLite (durable), alerts to the sandbox's SNS"
     'single revocation, median of {0}:  {1,7:N0} ms (goal <= 300; min {2:N0}, max {3:N0})' -f $Runs, $median, $sorted[0], $sorted[-1]
     '{0} keys piped:                  {1,7:N2} s, {2} revoked, {3} failed' -f $Keys, $fleetSeconds, @($results | Where-Object Verified).Count, @($failures).Count
     'DisableKey quota floor:           {0,7:N2} s ({1} / 5 per second)' -f $floor, $Keys
