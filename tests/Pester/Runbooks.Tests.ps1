@@ -91,6 +91,24 @@ Describe 'Invoke-EmergencyRevocation.ps1' {
     }
 }
 
+Describe 'Production' {
+    It '-Force never skips the MFA step in an environment marked production' {
+        $cfg = Get-Content -Raw $env:BUZZKEYMGMT_CONFIG | ConvertFrom-Json -AsHashtable
+        $cfg.environments['prod'] = $cfg.environments.lab.Clone(); $cfg.environments['prod'].production = $true
+        $cfg | ConvertTo-Json -Depth 5 | Set-Content $env:BUZZKEYMGMT_CONFIG
+        $env:AWS_ACCESS_KEY_ID = $Operator.AccessKeyId; $env:AWS_SECRET_ACCESS_KEY = $Operator.SecretAccessKey
+        try {
+            $s = Connect-KeyManagement -Environment prod -Role Admin -PassThru
+            $s.IsProduction | Should -BeTrue
+            Revoke-EncryptionKey alias/rb-9 -IncidentId INC-2026-0042 -Reason 'force without mfa' -Force -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'EmergencyRoleRequired,*'
+            (Get-KeyStatus alias/rb-9).State | Should -Be 'Enabled'
+            (Revoke-EncryptionKey alias/rb-9 -IncidentId INC-2026-0042 -Reason 'with mfa' -MfaCode (Get-KeyMgmtSandboxMfaCode) -Force).State | Should -Be 'Disabled'
+        }
+        finally { Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY; Disconnect-KeyManagement }
+    }
+}
+
 Describe 'Invoke-KeyRecovery.ps1' {
     It 'files a request and exits 3 without approvals, then exits 0 once two others approved' {
         $null = Revocation 'alias/rb-7'
