@@ -107,8 +107,8 @@ public sealed class OperationAudit
         var result = _trail.Append(entry with { OccurredAtUtc = Clock.GetUtcNow() });
         if (result.Journaled)
         {
+            if (!Journaled && result.Warning is not null) Warnings.Add(result.Warning);   // one warning per operation
             Journaled = true;
-            if (result.Warning is not null) Warnings.Add(result.Warning);
         }
         return result.Record;
     }

@@ -50,6 +50,6 @@ public sealed class AlertSessionTests
             EndpointUrl = server.Endpoint, Source = "session",
         };
         return new KeyMgmtSession(environment, KeyMgmtRole.Admin, "arn:aws:sts::111122223333:assumed-role/BuzzKeyMgmtAdmin/operator",
-            "operator", null, server.Region, server.Endpoint, "INC-2026-0042", null, credentials);
+            "operator", null, server.Region, server.Endpoint, "INC-2026-0042", null, credentials, credentials, "arn:aws:iam::111122223333:user/operator");
     }
 }
