@@ -87,7 +87,10 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
     private KmsKey? Live(string id)
     {
         if (!_keys.TryGetValue(id, out var key)) return null;
-        lock (key.Gate) key.Advance(clock.GetUtcNow());
+        // Most reads find nothing due (no deletion date, no rotation date passed): skip the key's lock then, so
+        // concurrent readers of one key do not queue on it. Anything due is applied under the lock.
+        if (key.MayHaveSomethingDue(clock.GetUtcNow()))
+            lock (key.Gate) key.Advance(clock.GetUtcNow());
         if (!key.Deleted) return key;
         _keys.TryRemove(id, out _);
         foreach (var alias in _aliases.Values.Where(a => a.TargetKeyId == id)) _aliases.TryRemove(alias.Name, out _);

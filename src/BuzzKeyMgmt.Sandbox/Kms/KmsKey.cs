@@ -56,6 +56,12 @@ public sealed class KmsKey
     public bool IsSymmetric => KeySpec == "SYMMETRIC_DEFAULT";
     public bool IsAwsManaged => KeyManager == "AWS";
 
+    /// <summary>A lock-free look: whether <see cref="Advance"/> could change anything at <paramref name="now"/>.</summary>
+    public bool MayHaveSomethingDue(DateTimeOffset now) =>
+        Deleted
+        || (State == StatePendingDeletion && DeletionDate is { } d && now >= d)
+        || (State == StateEnabled && RotationEnabled && NextRotationDate is { } due && due <= now);
+
     /// <summary>Applies what the clock says has happened since the last look: deletion once DeletionDate passed,
     /// automatic rotations of an enabled key whose NextRotationDate passed (each dated when it fell due).</summary>
     public void Advance(DateTimeOffset now)
