@@ -19,6 +19,8 @@ public static class AuditLocator
         public string Display => Reference?.ToString() ?? $"{AuditStoreReference.Sqlite}: {AuditStoreFactory.DefaultDatabasePath()} (default)";
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> MigratedDefaults = new(StringComparer.Ordinal);
+
     public static Located Locate(string? environmentName)
     {
         var name = environmentName ?? SessionStore.Current?.Environment;
@@ -39,11 +41,15 @@ public static class AuditLocator
     /// emergency rows go to the journal.</summary>
     public static IAuditStore Open(Located located, bool migrateDefault = true)
     {
-        var store = AuditStoreFactory.Open(located.Reference?.Provider ?? AuditStoreReference.Sqlite,
-            located.Reference?.Target ?? AuditStoreFactory.DefaultDatabasePath());
-        if (migrateDefault && located.Reference is null)
+        var target = located.Reference?.Target ?? AuditStoreFactory.DefaultDatabasePath();
+        var store = AuditStoreFactory.Open(located.Reference?.Provider ?? AuditStoreReference.Sqlite, target);
+        if (migrateDefault && located.Reference is null && !MigratedDefaults.ContainsKey(target))
         {
-            try { store.Migrate(); }
+            try
+            {
+                store.Migrate();
+                MigratedDefaults.TryAdd(target, true);   // once per process and file, not on every command
+            }
             catch (AuditStoreUnavailableException) { }
         }
         return store;

@@ -70,4 +70,11 @@ public sealed class KmsQuotaGates
 
     public ValueTask WaitAsync(string operation, CancellationToken cancellation) =>
         _gates.TryGetValue(operation, out var gate) ? gate.WaitAsync(cancellation) : ValueTask.CompletedTask;
+
+    /// <summary>Waits for the operation's slot, then makes the call.</summary>
+    public async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, CancellationToken cancellation)
+    {
+        await WaitAsync(operation, cancellation).ConfigureAwait(false);
+        return await call().ConfigureAwait(false);
+    }
 }

@@ -28,7 +28,7 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
         var policy = Store.GetPolicy();
         RequireChangeId(policy, changeId);
         var audit = new OperationAudit(trail, session, AuditOperations.RecoveryRequest, false, null, changeId, reason, _alerts);
-        var (metadata, alias) = await ResolveAsync(key, cancellation).ConfigureAwait(false);
+        var (metadata, alias) = await KeyLookup.ResolveAsync(session.Kms, _gates, key, cancellation).ConfigureAwait(false);
         audit.Started(metadata?.KeyId ?? key.Value, metadata?.Arn, alias);
         return Finish(audit, metadata?.KeyId ?? key.Value, metadata?.Arn, alias, () =>
         {
@@ -60,7 +60,7 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
         var policy = Store.GetPolicy();
         RequireChangeId(policy, changeId);
         var audit = new OperationAudit(trail, session, AuditOperations.Recover, false, null, changeId, $"restore under {changeId}", _alerts);
-        var (metadata, alias) = await ResolveAsync(key, cancellation).ConfigureAwait(false);
+        var (metadata, alias) = await KeyLookup.ResolveAsync(session.Kms, _gates, key, cancellation).ConfigureAwait(false);
         var keyId = metadata?.KeyId ?? key.Value;
         audit.Started(keyId, metadata?.Arn, alias);
         try
@@ -78,10 +78,10 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
             var cancelled = false;
             if (metadata.KeyState == KeyState.PendingDeletion)
             {
-                await audit.StepAsync("cancelDeletion", () => Gated("CancelKeyDeletion", () => recovery.Kms.CancelKeyDeletionAsync(new CancelKeyDeletionRequest { KeyId = keyId }, cancellation), cancellation)).ConfigureAwait(false);
+                await audit.StepAsync("cancelDeletion", () => _gates.CallAsync("CancelKeyDeletion", () => recovery.Kms.CancelKeyDeletionAsync(new CancelKeyDeletionRequest { KeyId = keyId }, cancellation), cancellation)).ConfigureAwait(false);
                 cancelled = true;
             }
-            await audit.StepAsync("enable", () => Gated("EnableKey", () => recovery.Kms.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId }, cancellation), cancellation)).ConfigureAwait(false);
+            await audit.StepAsync("enable", () => _gates.CallAsync("EnableKey", () => recovery.Kms.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId }, cancellation), cancellation)).ConfigureAwait(false);
             var (reached, last) = await audit.StepAsync("verify", () => KeyStateWaiter.WaitForAsync(session.Kms, _gates, keyId, KeyState.Enabled, cancellation)).ConfigureAwait(false);
             var access = reached
                 ? await audit.StepAsync("accessTest", () => AccessTester.RoundTripAsync(recovery.Kms, keyId, cancellation)).ConfigureAwait(false)
@@ -112,7 +112,7 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
     public async Task<AccessTestResult> TestAccessAsync(KeyReference key, string? mfaCode, CancellationToken cancellation)
     {
         var audit = new OperationAudit(trail, session, AuditOperations.AccessTest, false, session.IncidentId, session.ChangeId, "access test");
-        var (metadata, alias) = await ResolveAsync(key, cancellation).ConfigureAwait(false);
+        var (metadata, alias) = await KeyLookup.ResolveAsync(session.Kms, _gates, key, cancellation).ConfigureAwait(false);
         var keyId = metadata?.KeyId ?? key.Value;
         audit.Started(keyId, metadata?.Arn, alias);
         try
@@ -176,21 +176,6 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
         return await SessionConnector.ElevateAsync(session, KeyMgmtRole.Recovery, mfaCode, cancellation).ConfigureAwait(false);
     }
 
-    private async Task<(KeyMetadata? Metadata, string? Alias)> ResolveAsync(KeyReference key, CancellationToken cancellation)
-    {
-        try
-        {
-            await _gates.WaitAsync("DescribeKey", cancellation).ConfigureAwait(false);
-            var metadata = (await session.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Value }, cancellation).ConfigureAwait(false)).KeyMetadata;
-            var aliases = await session.Kms.ListAliasesAsync(new ListAliasesRequest { KeyId = metadata.KeyId, Limit = 10 }, cancellation).ConfigureAwait(false);
-            return (metadata, key.AliasName ?? aliases.Aliases?.Select(a => a.AliasName).OrderBy(a => a, StringComparer.Ordinal).FirstOrDefault());
-        }
-        catch (Amazon.KeyManagementService.Model.NotFoundException)
-        {
-            return (null, key.AliasName);
-        }
-    }
-
     private T Finish<T>(OperationAudit audit, string keyId, string? arn, string? alias, Func<(T Result, object Details)> action)
     {
         try
@@ -223,10 +208,4 @@ public sealed class RecoveryService(KeyMgmtSession session, AuditTrail trail)
 
     private static KeyMgmtException Refused(string id, string message) => new(id, FailureKind.PermissionDenied, message);
     private static KeyMgmtException NotFound(string reference) => new("KeyNotFound", FailureKind.ObjectNotFound, $"Key '{reference}' was not found.");
-
-    private async Task<T> Gated<T>(string operation, Func<Task<T>> call, CancellationToken cancellation)
-    {
-        await _gates.WaitAsync(operation, cancellation).ConfigureAwait(false);
-        return await call().ConfigureAwait(false);
-    }
 }

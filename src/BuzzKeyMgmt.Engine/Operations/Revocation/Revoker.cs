@@ -34,8 +34,10 @@ public sealed class Revoker(KeyMgmtSession session, AuditTrail trail) : IDisposa
         Exception? resolveFailure = null;
         try
         {
-            key = await audit.StepAsync("resolve", () => DescribeAsync(session.Kms, request.Key.Value, cancellation)).ConfigureAwait(false);
-            alias ??= await FirstAliasAsync(key.KeyId, cancellation).ConfigureAwait(false);
+            (key, alias) = await audit.StepAsync("resolve", () => KeyLookup.ResolveAsync(session.Kms, _gates, request.Key, cancellation)).ConfigureAwait(false);
+            if (key is null)
+                resolveFailure = new KeyMgmtException("KeyNotFound", FailureKind.ObjectNotFound,
+                    $"Revoking {request.Key.Value}: no such key in '{session.Environment}'.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -58,15 +60,15 @@ public sealed class Revoker(KeyMgmtSession session, AuditTrail trail) : IDisposa
                 var emergency = await audit.StepAsync("assumeRole", () => EmergencySessionAsync(request, cancellation)).ConfigureAwait(false);
                 if (key.KeyState == KeyState.Enabled)
                 {
-                    await audit.StepAsync("disable", () => CallAsync("DisableKey", () => emergency.Kms.DisableKeyAsync(new DisableKeyRequest { KeyId = key.KeyId }, cancellation))).ConfigureAwait(false);
+                    await audit.StepAsync("disable", () => _gates.CallAsync("DisableKey", () => emergency.Kms.DisableKeyAsync(new DisableKeyRequest { KeyId = key.KeyId }, cancellation), cancellation)).ConfigureAwait(false);
                     var (reached, last) = await audit.StepAsync("verify", () => KeyStateWaiter.WaitForAsync(session.Kms, _gates, key.KeyId, KeyState.Disabled, cancellation)).ConfigureAwait(false);
                     verified = reached;
                     state = last.KeyState.Value;
                 }
                 if (request.ScheduleDeletion && verified)
                 {
-                    var scheduled = await audit.StepAsync("scheduleDeletion", () => CallAsync("ScheduleKeyDeletion", () => emergency.Kms.ScheduleKeyDeletionAsync(
-                        new ScheduleKeyDeletionRequest { KeyId = key.KeyId, PendingWindowInDays = request.PendingWindowDays ?? 7 }, cancellation))).ConfigureAwait(false);
+                    var scheduled = await audit.StepAsync("scheduleDeletion", () => _gates.CallAsync("ScheduleKeyDeletion", () => emergency.Kms.ScheduleKeyDeletionAsync(
+                        new ScheduleKeyDeletionRequest { KeyId = key.KeyId, PendingWindowInDays = request.PendingWindowDays ?? 7 }, cancellation), cancellation)).ConfigureAwait(false);
                     deletion = KeyStatusMapper.Utc(scheduled.DeletionDate);
                     var (reached, last) = await audit.StepAsync("verifyDeletion", () => KeyStateWaiter.WaitForAsync(session.Kms, _gates, key.KeyId, KeyState.PendingDeletion, cancellation)).ConfigureAwait(false);
                     verified = reached;
@@ -111,25 +113,6 @@ public sealed class Revoker(KeyMgmtSession session, AuditTrail trail) : IDisposa
                 $"Revocation needs the Emergency role; this session holds {session.Role}.",
                 "Pass -MfaCode to assume the Emergency role for this revocation, or Connect-KeyManagement -Role Emergency -MfaCode <code>.");
         return _emergency = await SessionConnector.ElevateAsync(session, KeyMgmtRole.Emergency, request.MfaCode, cancellation).ConfigureAwait(false);
-    }
-
-    private async Task<KeyMetadata> DescribeAsync(IAmazonKeyManagementService kms, string reference, CancellationToken cancellation)
-    {
-        await _gates.WaitAsync("DescribeKey", cancellation).ConfigureAwait(false);
-        return (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = reference }, cancellation).ConfigureAwait(false)).KeyMetadata;
-    }
-
-    private async Task<string?> FirstAliasAsync(string keyId, CancellationToken cancellation)
-    {
-        await _gates.WaitAsync("ListAliases", cancellation).ConfigureAwait(false);
-        var page = await session.Kms.ListAliasesAsync(new ListAliasesRequest { KeyId = keyId, Limit = 10 }, cancellation).ConfigureAwait(false);
-        return page.Aliases?.Select(a => a.AliasName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
-    }
-
-    private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call)
-    {
-        await _gates.WaitAsync(operation, CancellationToken.None).ConfigureAwait(false);
-        return await call().ConfigureAwait(false);
     }
 }
 
