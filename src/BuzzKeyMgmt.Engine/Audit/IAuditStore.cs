@@ -57,6 +57,14 @@ public interface IAuditStore
 
     RecoveryRequest? GetRecoveryRequest(Guid requestId);
 
+    /// <summary>
+    /// Recovery requests matching <paramref name="query"/>, each with its approvals (oldest approval first), newest
+    /// RequestedAtUtc first (ties in a stable, provider-defined order), at most <see cref="RecoveryRequestQuery.Last"/>.
+    /// With <see cref="RecoveryRequestQuery.AsOfUtc"/>, Pending or Approved requests expired by then are reported and
+    /// filtered as Expired without being written. Empty when nothing matches; a malformed query is a domain error.
+    /// </summary>
+    IReadOnlyList<RecoveryRequest> FindRecoveryRequests(RecoveryRequestQuery query);
+
     /// <summary>Marks a request Completed, Expired or Cancelled.</summary>
     RecoveryRequest SetRecoveryRequestStatus(Guid requestId, RecoveryRequestStatus status);
 

@@ -249,6 +249,204 @@ public abstract class AuditStoreContractTests : IDisposable
         Assert.Contains("ChangeId", badChange.Message);
     }
 
+    private const string Alice = "arn:aws:sts::111122223333:assumed-role/Recovery/alice";
+    private const string Bob = "arn:aws:sts::111122223333:assumed-role/Recovery/bob";
+    private const string Carol = "arn:aws:sts::111122223333:assumed-role/Recovery/carol";
+
+    [StoreFact]
+    public void FindRecoveryRequests_matches_the_key_by_id_alias_or_arn_newest_first_with_approvals()
+    {
+        var keyId = SampleEntries.NewKeyId();
+        var older = CreateRequest(keyId, SampleEntries.Start);
+        var newer = CreateRequest(keyId, SampleEntries.Start.AddHours(1));
+        var otherKey = CreateRequest(SampleEntries.NewKeyId(), SampleEntries.Start.AddHours(2));
+        Store.ApproveRecoveryRequest(older.RequestId, Bob, SampleEntries.Start.AddMinutes(5));
+        Store.ApproveRecoveryRequest(older.RequestId, Carol, SampleEntries.Start.AddMinutes(7));
+        Store.ApproveRecoveryRequest(newer.RequestId, Carol, SampleEntries.Start.AddHours(1).AddMinutes(3));
+
+        foreach (var reference in new[] { keyId, older.Alias!, older.KeyArn! })
+        {
+            var found = Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = reference });
+            Assert.Equal([newer.RequestId, older.RequestId], found.Select(r => r.RequestId));
+            AssertSameRequest(Store.GetRecoveryRequest(newer.RequestId)!, found[0]);
+            AssertSameRequest(Store.GetRecoveryRequest(older.RequestId)!, found[1]);
+        }
+
+        var byKey = Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = keyId });
+        Assert.Equal(RecoveryRequestStatus.Pending, byKey[0].Status);
+        Assert.Equal([Carol], byKey[0].Approvals.Select(a => a.ApprovedBy));
+        Assert.Equal(RecoveryRequestStatus.Approved, byKey[1].Status);
+        Assert.Equal([Bob, Carol], byKey[1].Approvals.Select(a => a.ApprovedBy));
+        Assert.Equal([SampleEntries.Start.AddMinutes(5), SampleEntries.Start.AddMinutes(7)], byKey[1].Approvals.Select(a => a.ApprovedAtUtc));
+        Assert.All(byKey[1].Approvals, a => Assert.Equal(older.RequestId, a.RequestId));
+        Assert.DoesNotContain(byKey, r => r.RequestId == otherKey.RequestId);
+    }
+
+    [StoreFact]
+    public void FindRecoveryRequests_filters_by_change_id_and_request_id_and_finds_nothing_unknown()
+    {
+        var changeId = UniqueChangeId();
+        var keyA = SampleEntries.NewKeyId();
+        var keyB = SampleEntries.NewKeyId();
+        var a = CreateRequest(keyA, SampleEntries.Start, changeId);
+        var b = CreateRequest(keyB, SampleEntries.Start.AddMinutes(1), changeId);
+        var otherChange = CreateRequest(keyA, SampleEntries.Start.AddMinutes(2));
+
+        var byChange = Store.FindRecoveryRequests(new RecoveryRequestQuery { ChangeId = changeId });
+        Assert.Equal([b.RequestId, a.RequestId], byChange.Where(r => r.KeyId == keyA || r.KeyId == keyB).Select(r => r.RequestId));
+        Assert.All(byChange, r => Assert.Equal(changeId, r.ChangeId));
+        Assert.Equal([a.RequestId], Store.FindRecoveryRequests(new RecoveryRequestQuery { ChangeId = changeId, KeyId = keyA }).Select(r => r.RequestId));
+
+        var byId = Assert.Single(Store.FindRecoveryRequests(new RecoveryRequestQuery { RequestId = otherChange.RequestId }));
+        AssertSameRequest(otherChange, byId);
+        Assert.Empty(Store.FindRecoveryRequests(new RecoveryRequestQuery { RequestId = otherChange.RequestId, ChangeId = changeId }));
+
+        Assert.Empty(Store.FindRecoveryRequests(new RecoveryRequestQuery { RequestId = Guid.NewGuid() }));
+        Assert.Empty(Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = SampleEntries.NewKeyId() }));
+        Assert.Empty(Store.FindRecoveryRequests(new RecoveryRequestQuery { ChangeId = "NOT-A-CHANGE-" + Guid.NewGuid().ToString("N") }));
+    }
+
+    [StoreFact]
+    public void FindRecoveryRequests_filters_by_one_or_several_stored_statuses()
+    {
+        var keyId = SampleEntries.NewKeyId();
+        var t = SampleEntries.Start;
+        var pending = CreateRequest(keyId, t);
+        var approved = Approved(CreateRequest(keyId, t.AddMinutes(10)));
+        var completed = Store.SetRecoveryRequestStatus(Approved(CreateRequest(keyId, t.AddMinutes(20))).RequestId, RecoveryRequestStatus.Completed);
+        var cancelled = Store.SetRecoveryRequestStatus(CreateRequest(keyId, t.AddMinutes(30)).RequestId, RecoveryRequestStatus.Cancelled);
+        var expired = CreateRequest(keyId, t.AddMinutes(40));
+        Assert.Throws<AuditStoreException>(() => Store.ApproveRecoveryRequest(expired.RequestId, Bob, expired.ExpiresAtUtc.AddMinutes(1)));
+
+        Guid[] Find(params RecoveryRequestStatus[] statuses) => Store.FindRecoveryRequests(new RecoveryRequestQuery
+        {
+            KeyId = keyId, Statuses = statuses.ToHashSet(),
+        }).Select(r => r.RequestId).ToArray();
+
+        Assert.Equal([pending.RequestId], Find(RecoveryRequestStatus.Pending));
+        Assert.Equal([approved.RequestId], Find(RecoveryRequestStatus.Approved));
+        Assert.Equal([expired.RequestId], Find(RecoveryRequestStatus.Expired));
+        Assert.Equal([completed.RequestId, approved.RequestId], Find(RecoveryRequestStatus.Approved, RecoveryRequestStatus.Completed));
+        Assert.Equal([expired.RequestId, cancelled.RequestId, pending.RequestId],
+            Find(RecoveryRequestStatus.Cancelled, RecoveryRequestStatus.Expired, RecoveryRequestStatus.Pending));
+        Assert.Equal([expired.RequestId, cancelled.RequestId, completed.RequestId, approved.RequestId, pending.RequestId],
+            Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = keyId }).Select(r => r.RequestId));
+        Assert.Equal(
+            [RecoveryRequestStatus.Expired, RecoveryRequestStatus.Cancelled, RecoveryRequestStatus.Completed, RecoveryRequestStatus.Approved, RecoveryRequestStatus.Pending],
+            Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = keyId }).Select(r => r.Status));
+    }
+
+    [StoreFact]
+    public void FindRecoveryRequests_returns_the_Last_newest_requests_with_all_their_approvals()
+    {
+        var keyId = SampleEntries.NewKeyId();
+        var first = CreateRequest(keyId, SampleEntries.Start);
+        var second = CreateRequest(keyId, SampleEntries.Start.AddMinutes(1));
+        var third = Approved(CreateRequest(keyId, SampleEntries.Start.AddMinutes(2)));
+
+        var one = Assert.Single(Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = keyId, Last = 1 }));
+        Assert.Equal(third.RequestId, one.RequestId);
+        Assert.Equal([Bob, Carol], one.Approvals.Select(a => a.ApprovedBy)); // Last counts requests, not approval rows
+        Assert.Equal([third.RequestId, second.RequestId],
+            Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = keyId, Last = 2 }).Select(r => r.RequestId));
+        Assert.Equal([third.RequestId, second.RequestId, first.RequestId],
+            Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = keyId, Last = 3 }).Select(r => r.RequestId));
+        Assert.Equal([second.RequestId], Store.FindRecoveryRequests(new RecoveryRequestQuery
+        {
+            KeyId = keyId, Statuses = new HashSet<RecoveryRequestStatus> { RecoveryRequestStatus.Pending }, Last = 1,
+        }).Select(r => r.RequestId)); // the limit applies after the status filter
+    }
+
+    [StoreFact]
+    public void FindRecoveryRequests_refuses_a_malformed_query()
+    {
+        RecoveryRequestQuery[] malformed =
+        [
+            new() { Last = 0 }, new() { Last = RecoveryRequestQuery.MaxLast + 1 }, new() { Statuses = new HashSet<RecoveryRequestStatus>() },
+            new() { Statuses = new HashSet<RecoveryRequestStatus> { (RecoveryRequestStatus)42 } }, new() { KeyId = " " },
+            new() { ChangeId = "" }, new() { RequestId = Guid.Empty },
+        ];
+        foreach (var query in malformed)
+        {
+            var error = Assert.Throws<AuditStoreException>(() => Store.FindRecoveryRequests(query));
+            Assert.Equal(AuditErrorCodes.InvalidRecoveryRequest, error.Code);
+        }
+        Assert.Single(Store.FindRecoveryRequests(new RecoveryRequestQuery
+        {
+            RequestId = CreateRequest(SampleEntries.NewKeyId(), SampleEntries.Start).RequestId, Last = RecoveryRequestQuery.MaxLast,
+        }));
+    }
+
+    [StoreFact]
+    public void FindRecoveryRequests_with_AsOfUtc_reports_and_filters_expired_requests_without_writing()
+    {
+        var keyId = SampleEntries.NewKeyId();
+        var t = SampleEntries.Start;
+        var pending = CreateRequest(keyId, t);                                                 // expires t + 24 h
+        var approved = Approved(CreateRequest(keyId, t.AddHours(1)));                          // expires t + 25 h
+        var completed = Store.SetRecoveryRequestStatus(Approved(CreateRequest(keyId, t.AddHours(2))).RequestId, RecoveryRequestStatus.Completed);
+        var cancelled = Store.SetRecoveryRequestStatus(CreateRequest(keyId, t.AddHours(3)).RequestId, RecoveryRequestStatus.Cancelled);
+
+        Dictionary<Guid, RecoveryRequestStatus> StatusesAsOf(DateTimeOffset? asOf) => Store
+            .FindRecoveryRequests(new RecoveryRequestQuery { KeyId = keyId, AsOfUtc = asOf })
+            .ToDictionary(r => r.RequestId, r => r.Status);
+
+        var before = StatusesAsOf(t.AddHours(23));
+        Assert.Equal(RecoveryRequestStatus.Pending, before[pending.RequestId]);
+        Assert.Equal(RecoveryRequestStatus.Approved, before[approved.RequestId]);
+
+        var atPendingExpiry = StatusesAsOf(pending.ExpiresAtUtc); // the boundary at which an approval is refused
+        Assert.Equal(RecoveryRequestStatus.Expired, atPendingExpiry[pending.RequestId]);
+        Assert.Equal(RecoveryRequestStatus.Approved, atPendingExpiry[approved.RequestId]);
+
+        var later = StatusesAsOf(t.AddDays(3));
+        Assert.Equal(RecoveryRequestStatus.Expired, later[pending.RequestId]);
+        Assert.Equal(RecoveryRequestStatus.Expired, later[approved.RequestId]);
+        Assert.Equal(RecoveryRequestStatus.Completed, later[completed.RequestId]);
+        Assert.Equal(RecoveryRequestStatus.Cancelled, later[cancelled.RequestId]);
+
+        var stored = StatusesAsOf(null);
+        Assert.Equal(RecoveryRequestStatus.Pending, stored[pending.RequestId]);
+        Assert.Equal(RecoveryRequestStatus.Approved, stored[approved.RequestId]);
+        Assert.Equal(RecoveryRequestStatus.Pending, Store.GetRecoveryRequest(pending.RequestId)!.Status); // nothing written
+
+        RecoveryRequestQuery Filter(DateTimeOffset? asOf, params RecoveryRequestStatus[] statuses) =>
+            new() { KeyId = keyId, AsOfUtc = asOf, Statuses = statuses.ToHashSet() };
+        var expired = Store.FindRecoveryRequests(Filter(t.AddDays(3), RecoveryRequestStatus.Expired));
+        Assert.Equal([approved.RequestId, pending.RequestId], expired.Select(r => r.RequestId));
+        Assert.Equal([Bob, Carol], expired[0].Approvals.Select(a => a.ApprovedBy));
+        Assert.Empty(Store.FindRecoveryRequests(Filter(t.AddDays(3), RecoveryRequestStatus.Pending, RecoveryRequestStatus.Approved)));
+        Assert.Equal([approved.RequestId], Store.FindRecoveryRequests(Filter(t.AddHours(24).AddMinutes(30),
+            RecoveryRequestStatus.Pending, RecoveryRequestStatus.Approved)).Select(r => r.RequestId));
+        Assert.Empty(Store.FindRecoveryRequests(Filter(null, RecoveryRequestStatus.Expired)));
+        Assert.Equal([approved.RequestId, pending.RequestId],
+            Store.FindRecoveryRequests(Filter(null, RecoveryRequestStatus.Pending, RecoveryRequestStatus.Approved)).Select(r => r.RequestId));
+    }
+
+    private RecoveryRequest CreateRequest(string keyId, DateTimeOffset requestedAt, string changeId = "CHG-2026-0107") =>
+        Store.CreateRecoveryRequest(new NewRecoveryRequest
+        {
+            KeyId = keyId, KeyArn = "arn:aws:kms:eu-west-1:111122223333:key/" + keyId, Alias = "alias/REC_" + keyId.Replace("-", ""),
+            ChangeId = changeId, Reason = "restore after false-positive revocation", RequestedBy = Alice, RequestedAtUtc = requestedAt,
+        });
+
+    /// <summary>Approves by Bob and Carol (two minutes apart, well before expiry): the request becomes Approved.</summary>
+    private RecoveryRequest Approved(RecoveryRequest request)
+    {
+        Store.ApproveRecoveryRequest(request.RequestId, Bob, request.RequestedAtUtc.AddMinutes(1));
+        var approved = Store.ApproveRecoveryRequest(request.RequestId, Carol, request.RequestedAtUtc.AddMinutes(3));
+        Assert.Equal(RecoveryRequestStatus.Approved, approved.Status);
+        return approved;
+    }
+
+    private static string UniqueChangeId() => "CHANGE-2026-" + Random.Shared.Next(0, 1_000_000).ToString("D6");
+
+    private static void AssertSameRequest(RecoveryRequest expected, RecoveryRequest actual)
+    {
+        Assert.Equal(expected with { Approvals = [] }, actual with { Approvals = [] });
+        Assert.Equal(expected.Approvals, actual.Approvals);
+    }
+
     private static NewRecoveryRequest NewRequest(out string requester)
     {
         requester = "arn:aws:sts::111122223333:assumed-role/Recovery/alice";

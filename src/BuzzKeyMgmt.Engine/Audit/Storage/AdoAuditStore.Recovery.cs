@@ -90,6 +90,45 @@ public abstract partial class AdoAuditStore
     public RecoveryRequest? GetRecoveryRequest(Guid requestId) =>
         Run(create: false, connection => ReadRequest(connection, null, requestId));
 
+    public IReadOnlyList<RecoveryRequest> FindRecoveryRequests(RecoveryRequestQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var wanted = (query.Statuses ?? (IEnumerable<RecoveryRequestStatus>)Enum.GetValues<RecoveryRequestStatus>())
+            .Distinct().Select(s => s.ToString()).ToList();
+        var parameters = new List<(string Name, object? Value)>
+        {
+            ("@RequestId", query.RequestId), ("@KeyId", query.KeyId), ("@ChangeId", query.ChangeId),
+            ("@AsOfUtc", query.AsOfUtc?.ToUniversalTime()),
+            ("@Pending", nameof(RecoveryRequestStatus.Pending)), ("@Approved", nameof(RecoveryRequestStatus.Approved)),
+            ("@Expired", nameof(RecoveryRequestStatus.Expired)), ("@Last", query.Last),
+        };
+        for (var i = 0; i < AuditSql.StatusParameters.Count; i++)
+            parameters.Add((AuditSql.StatusParameters[i], i < wanted.Count ? wanted[i] : null));
+
+        return Run(create: false, connection =>
+        {
+            var requests = new List<RecoveryRequest>();
+            RecoveryRequest? current = null;
+            List<RecoveryApproval> approvals = [];
+            using var command = Command(connection, null, AuditSql.FindRecoveryRequests, parameters.ToArray());
+            using var r = command.ExecuteReader();
+            while (r.Read())
+            {
+                var requestId = ReadGuid(r, 0);
+                if (current is null || current.RequestId != requestId)
+                {
+                    if (current is not null) requests.Add(current with { Approvals = approvals });
+                    current = ReadRequestColumns(r, requestId);
+                    approvals = [];
+                }
+                if (!r.IsDBNull(11)) approvals.Add(new RecoveryApproval(requestId, r.GetString(11), ReadUtc(r, 12)));
+            }
+            if (current is not null) requests.Add(current with { Approvals = approvals });
+            return (IReadOnlyList<RecoveryRequest>)requests;
+        });
+    }
+
     public RecoveryRequest SetRecoveryRequestStatus(Guid requestId, RecoveryRequestStatus status)
     {
         if (status is RecoveryRequestStatus.Pending or RecoveryRequestStatus.Approved)
@@ -122,13 +161,7 @@ public abstract partial class AdoAuditStore
         using (var r = command.ExecuteReader())
         {
             if (!r.Read()) return null;
-            request = new RecoveryRequest
-            {
-                RequestId = ReadGuid(r, 0), KeyId = r.GetString(1), KeyArn = NullableString(r, 2), Alias = NullableString(r, 3),
-                ChangeId = r.GetString(4), Reason = r.GetString(5), RequestedBy = r.GetString(6), RequestedAtUtc = ReadUtc(r, 7),
-                ExpiresAtUtc = ReadUtc(r, 8), ApprovalsRequired = Convert.ToInt32(r.GetValue(9)),
-                Status = Enum.Parse<RecoveryRequestStatus>(r.GetString(10)),
-            };
+            request = ReadRequestColumns(r, ReadGuid(r, 0));
         }
         var approvals = new List<RecoveryApproval>();
         using (var command = Command(connection, transaction,
@@ -139,6 +172,15 @@ public abstract partial class AdoAuditStore
         }
         return request with { Approvals = approvals };
     }
+
+    /// <summary>A request from the first columns of a row in <see cref="AuditSql.RequestColumns"/> order (no approvals).</summary>
+    private RecoveryRequest ReadRequestColumns(DbDataReader r, Guid requestId) => new()
+    {
+        RequestId = requestId, KeyId = r.GetString(1), KeyArn = NullableString(r, 2), Alias = NullableString(r, 3),
+        ChangeId = r.GetString(4), Reason = r.GetString(5), RequestedBy = r.GetString(6), RequestedAtUtc = ReadUtc(r, 7),
+        ExpiresAtUtc = ReadUtc(r, 8), ApprovalsRequired = Convert.ToInt32(r.GetValue(9)),
+        Status = Enum.Parse<RecoveryRequestStatus>(r.GetString(10)),
+    };
 
     private static AuditStoreException DuplicateApproval(Guid requestId, string approvedBy) =>
         new(AuditErrorCodes.DuplicateApproval, $"{approvedBy} has already approved recovery request {requestId}; a second approval must come from someone else.");

@@ -36,10 +36,40 @@ internal static class AuditSql
     public const string SelectApprovals =
         "SELECT ApprovedBy, ApprovedAtUtc FROM KeyRecoveryApproval WHERE RequestId = @RequestId ORDER BY ApprovedAtUtc, ApprovedBy";
 
+    /// <summary>
+    /// One marker per <see cref="RecoveryRequestStatus"/> for the status filter of <see cref="FindRecoveryRequests"/>:
+    /// the wanted statuses' names are passed in the first markers and null in the rest, so the text never changes.
+    /// </summary>
+    public static readonly IReadOnlyList<string> StatusParameters =
+        Enum.GetNames<RecoveryRequestStatus>().Select((_, i) => "@Status" + i).ToArray();
+
+    /// <summary>
+    /// Recovery requests with their approvals in one statement: the filtered requests numbered newest first (status
+    /// derived as @Expired when @AsOfUtc is given and a @Pending or @Approved request expired by then), the first @Last
+    /// of them, left-joined to their approvals. Rows come grouped by request (RowNumber), approvals oldest first.
+    /// Parameters: @RequestId, @KeyId, @ChangeId, @AsOfUtc (each null for "any"), @Pending, @Approved, @Expired (the
+    /// status names), <see cref="StatusParameters"/>, @Last.
+    /// </summary>
+    public static readonly string FindRecoveryRequests =
+        "SELECT q.RequestId, q.KeyId, q.KeyArn, q.Alias, q.ChangeId, q.Reason, q.RequestedBy, q.RequestedAtUtc, q.ExpiresAtUtc, " +
+        "q.ApprovalsRequired, q.Status, a.ApprovedBy, a.ApprovedAtUtc " +
+        "FROM (SELECT f.RequestId, f.KeyId, f.KeyArn, f.Alias, f.ChangeId, f.Reason, f.RequestedBy, f.RequestedAtUtc, f.ExpiresAtUtc, " +
+        "f.ApprovalsRequired, f.Status, ROW_NUMBER() OVER (ORDER BY f.RequestedAtUtc DESC, f.RequestId DESC) AS RowNumber " +
+        "FROM (SELECT RequestId, KeyId, KeyArn, Alias, ChangeId, Reason, RequestedBy, RequestedAtUtc, ExpiresAtUtc, ApprovalsRequired, " +
+        "CASE WHEN @AsOfUtc IS NOT NULL AND Status IN (@Pending, @Approved) AND ExpiresAtUtc <= @AsOfUtc THEN @Expired ELSE Status END AS Status " +
+        "FROM KeyRecoveryRequest " +
+        "WHERE (@RequestId IS NULL OR RequestId = @RequestId) " +
+        "AND (@KeyId IS NULL OR KeyId = @KeyId OR KeyArn = @KeyId OR Alias = @KeyId) " +
+        "AND (@ChangeId IS NULL OR ChangeId = @ChangeId)) AS f " +
+        $"WHERE f.Status IN ({string.Join(", ", StatusParameters)})) AS q " +
+        "LEFT JOIN KeyRecoveryApproval a ON a.RequestId = q.RequestId " +
+        "WHERE q.RowNumber <= @Last " +
+        "ORDER BY q.RowNumber, a.ApprovedAtUtc, a.ApprovedBy";
+
     public static IReadOnlyList<string> Shared { get; } =
     [
         SelectVersions, ReadChain, FindByAuditId, SelectKeyStatus, SelectPolicy, InsertRequest, InsertApproval,
-        UpdateRequestStatus, SelectRequest, SelectApprovals,
+        UpdateRequestStatus, SelectRequest, SelectApprovals, FindRecoveryRequests,
     ];
 
     /// <summary>The audit query: SQL text (with the dialect's row limit) and its parameters.</summary>
