@@ -68,6 +68,15 @@ public interface IAuditStore
     /// <summary>Marks a request Completed, Expired or Cancelled.</summary>
     RecoveryRequest SetRecoveryRequestStatus(Guid requestId, RecoveryRequestStatus status);
 
+    /// <summary>
+    /// When the key's current revocation began: the OccurredAtUtc of the earliest Completed, Succeeded REVOKE or
+    /// SCHEDULE_DELETION row for <paramref name="keyId"/> (matched on the row's KeyId, the resolved key id, not its
+    /// alias or ARN) that no Completed, Succeeded RECOVER row of the same KeyId follows at or after it. Null when there
+    /// is none (never revoked, or recovered since). Re-running a revocation on a revoked key does not move the start;
+    /// a key recovered and revoked again starts anew. Started, Failed and Cancelled rows are ignored.
+    /// </summary>
+    DateTimeOffset? GetRevokedSince(string keyId);
+
     /// <summary>Provider, target without secrets, schema version and reachability. Never throws for an unreachable store.</summary>
     AuditStoreDescription Describe();
 }

@@ -423,6 +423,92 @@ public abstract class AuditStoreContractTests : IDisposable
             Store.FindRecoveryRequests(Filter(null, RecoveryRequestStatus.Pending, RecoveryRequestStatus.Approved)).Select(r => r.RequestId));
     }
 
+    [StoreFact]
+    public void GetRevokedSince_is_null_for_a_key_without_a_successful_revocation()
+    {
+        var environment = SampleEntries.NewEnvironment();
+        var keyId = SampleEntries.NewKeyId();
+        Assert.Null(Store.GetRevokedSince(keyId));
+
+        AppendOperation(environment, keyId, AuditOperations.Rotate, SampleEntries.Start);
+        AppendOperation(environment, keyId, AuditOperations.Revoke, SampleEntries.Start.AddHours(1), AuditOutcome.Failed);
+        AppendOperation(environment, keyId, AuditOperations.ScheduleDeletion, SampleEntries.Start.AddHours(2), AuditOutcome.Cancelled);
+        Store.Append(SampleEntries.Started(environment, keyId) with { OccurredAtUtc = SampleEntries.Start.AddHours(3) }); // never completed
+        Assert.Equal(7, Store.Query(new AuditQuery { KeyId = keyId }).Count); // the rows are there, none of them counts
+        Assert.Null(Store.GetRevokedSince(keyId));
+        Assert.Throws<AuditStoreException>(() => Store.GetRevokedSince(" "));
+    }
+
+    [StoreFact]
+    public void GetRevokedSince_is_the_first_of_repeated_revocations_ignoring_started_and_failed_rows()
+    {
+        var environment = SampleEntries.NewEnvironment();
+        var keyId = SampleEntries.NewKeyId();
+        var otherKey = SampleEntries.NewKeyId();
+        AppendOperation(environment, keyId, AuditOperations.Revoke, SampleEntries.Start, AuditOutcome.Failed);
+        Store.Append(SampleEntries.Started(environment, keyId) with { OccurredAtUtc = SampleEntries.Start.AddHours(1) });
+        var first = AppendOperation(environment, keyId, AuditOperations.Revoke, SampleEntries.Start.AddDays(1));
+        var rerun = AppendOperation(environment, keyId, AuditOperations.Revoke, SampleEntries.Start.AddDays(3));
+        AppendOperation(environment, otherKey, AuditOperations.Revoke, SampleEntries.Start.AddHours(2));
+
+        Assert.True(rerun.OccurredAtUtc > first.OccurredAtUtc);
+        Assert.Equal(first.OccurredAtUtc, Store.GetRevokedSince(keyId)); // the Completed row's time, not its Started row's
+        Assert.Equal(SampleEntries.Start.AddHours(2).AddMilliseconds(850), Store.GetRevokedSince(otherKey));
+        Assert.Null(Store.GetRevokedSince(first.Alias!)); // matched on the resolved KeyId only
+    }
+
+    [StoreFact]
+    public void GetRevokedSince_starts_anew_after_a_successful_recovery()
+    {
+        var environment = SampleEntries.NewEnvironment();
+        var keyId = SampleEntries.NewKeyId();
+        var t = SampleEntries.Start;
+        AppendOperation(environment, keyId, AuditOperations.Revoke, t);
+        AppendOperation(environment, keyId, AuditOperations.Revoke, t.AddDays(1));
+        AppendOperation(environment, keyId, AuditOperations.Recover, t.AddDays(2));
+        Assert.Null(Store.GetRevokedSince(keyId)); // recovered: not revoked any more
+
+        AppendOperation(environment, keyId, AuditOperations.Recover, t.AddDays(3), AuditOutcome.Failed);
+        var again = AppendOperation(environment, keyId, AuditOperations.Revoke, t.AddDays(4));
+        AppendOperation(environment, keyId, AuditOperations.Revoke, t.AddDays(5));
+        AppendOperation(environment, keyId, AuditOperations.Recover, t.AddDays(6), AuditOutcome.Failed); // a failed recovery ends nothing
+        Assert.Equal(again.OccurredAtUtc, Store.GetRevokedSince(keyId));
+
+        var sameInstant = SampleEntries.NewKeyId();
+        var revoked = AppendOperation(environment, sameInstant, AuditOperations.Revoke, t);
+        var recovered = AppendOperation(environment, sameInstant, AuditOperations.Recover, t);
+        Assert.Equal(revoked.OccurredAtUtc, recovered.OccurredAtUtc);
+        Assert.Null(Store.GetRevokedSince(sameInstant)); // a recovery at the very instant of the revocation ends it
+    }
+
+    [StoreFact]
+    public void GetRevokedSince_counts_a_scheduled_deletion_as_a_revocation()
+    {
+        var environment = SampleEntries.NewEnvironment();
+        var scheduledOnly = SampleEntries.NewKeyId();
+        var scheduled = AppendOperation(environment, scheduledOnly, AuditOperations.ScheduleDeletion, SampleEntries.Start.AddHours(5));
+        Assert.Equal(scheduled.OccurredAtUtc, Store.GetRevokedSince(scheduledOnly));
+
+        var revokedThenScheduled = SampleEntries.NewKeyId();
+        var revoked = AppendOperation(environment, revokedThenScheduled, AuditOperations.Revoke, SampleEntries.Start);
+        AppendOperation(environment, revokedThenScheduled, AuditOperations.ScheduleDeletion, SampleEntries.Start.AddDays(2));
+        Assert.Equal(revoked.OccurredAtUtc, Store.GetRevokedSince(revokedThenScheduled));
+
+        var recoveredThenScheduled = SampleEntries.NewKeyId();
+        AppendOperation(environment, recoveredThenScheduled, AuditOperations.Revoke, SampleEntries.Start);
+        AppendOperation(environment, recoveredThenScheduled, AuditOperations.Recover, SampleEntries.Start.AddDays(1));
+        var deletion = AppendOperation(environment, recoveredThenScheduled, AuditOperations.ScheduleDeletion, SampleEntries.Start.AddDays(2));
+        Assert.Equal(deletion.OccurredAtUtc, Store.GetRevokedSince(recoveredThenScheduled));
+    }
+
+    /// <summary>Appends the Started and Completed rows of one operation (Started at <paramref name="at"/>); returns the Completed row.</summary>
+    private AuditRecord AppendOperation(string environment, string keyId, string operation, DateTimeOffset at, AuditOutcome outcome = AuditOutcome.Succeeded)
+    {
+        var started = SampleEntries.Started(environment, keyId, operation) with { OccurredAtUtc = at };
+        Store.Append(started);
+        return Store.Append(SampleEntries.Completed(started, outcome));
+    }
+
     private RecoveryRequest CreateRequest(string keyId, DateTimeOffset requestedAt, string changeId = "CHG-2026-0107") =>
         Store.CreateRecoveryRequest(new NewRecoveryRequest
         {

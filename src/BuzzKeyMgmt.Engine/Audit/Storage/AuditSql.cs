@@ -66,10 +66,21 @@ internal static class AuditSql
         "WHERE q.RowNumber <= @Last " +
         "ORDER BY q.RowNumber, a.ApprovedAtUtc, a.ApprovedBy";
 
+    /// <summary>
+    /// Start of the key's current revocation: the earliest Completed (@Completed), Succeeded (@Succeeded) @Revoke or
+    /// @ScheduleDeletion row of @KeyId not followed (at or after it) by a Completed, Succeeded @Recover row of the same
+    /// KeyId. One row: NULL when there is none.
+    /// </summary>
+    public const string SelectRevokedSince =
+        "SELECT MIN(r.OccurredAtUtc) FROM KeyManagementAudit r " +
+        "WHERE r.KeyId = @KeyId AND r.Phase = @Completed AND r.Outcome = @Succeeded AND r.Operation IN (@Revoke, @ScheduleDeletion) " +
+        "AND NOT EXISTS (SELECT 1 FROM KeyManagementAudit x WHERE x.KeyId = r.KeyId AND x.Phase = @Completed " +
+        "AND x.Outcome = @Succeeded AND x.Operation = @Recover AND x.OccurredAtUtc >= r.OccurredAtUtc)";
+
     public static IReadOnlyList<string> Shared { get; } =
     [
         SelectVersions, ReadChain, FindByAuditId, SelectKeyStatus, SelectPolicy, InsertRequest, InsertApproval,
-        UpdateRequestStatus, SelectRequest, SelectApprovals, FindRecoveryRequests,
+        UpdateRequestStatus, SelectRequest, SelectApprovals, FindRecoveryRequests, SelectRevokedSince,
     ];
 
     /// <summary>The audit query: SQL text (with the dialect's row limit) and its parameters.</summary>
