@@ -1,54 +1,124 @@
 using System.Management.Automation;
 using BuzzKeyMgmt.Engine;
+using BuzzKeyMgmt.Engine.Context;
+using BuzzKeyMgmt.Engine.Events;
 using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Engine.Operations.Runner;
 
 namespace BuzzKeyMgmt;
 
 /// <summary>
-/// Base of every BuzzKeyMgmt cmdlet: a cancellation token that Ctrl+C (<see cref="StopProcessing"/>) cancels,
-/// session lookup, and the translation of engine failures into <see cref="ErrorRecord"/>s with stable ids and
-/// real categories.
+/// Base of every BuzzKeyMgmt cmdlet: the runspace's engine context, a cancellation token that Ctrl+C
+/// (<see cref="StopProcessing"/>) cancels, the engine's events (steps, warnings, progress) written on the pipeline
+/// thread while engine work runs, session lookup, what the cmdlet owns (disposed with it), and the translation of
+/// engine failures into <see cref="ErrorRecord"/>s with stable ids and real categories.
 /// </summary>
 public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly ManualResetEventSlim _done = new(false, spinCount: 1);
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
+    private readonly List<IDisposable> _owned = new();
+    private EngineEventQueue? _events;
+    private KeyMgmtContext? _context;
+    private bool _disposed;
 
-    /// <summary>Cancelled when the user presses Ctrl+C; every engine call receives it.</summary>
+    /// <summary>Cancelled when the user presses Ctrl+C, and when the cmdlet is disposed; every engine call receives it.</summary>
     protected CancellationToken Cancellation => _stop.Token;
+
+    /// <summary>This runspace's engine context.</summary>
+    protected KeyMgmtContext Context => _context ??= RunspaceContexts.Current;
+
+    /// <summary>Where the engine reports; drained into WriteVerbose, WriteWarning and WriteProgress on the pipeline thread.</summary>
+    protected IEngineEvents Events => _events ??= new EngineEventQueue { Arrived = _wake.Set };
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    /// <summary>Waits for engine work on the pipeline thread; Ctrl+C turns into a pipeline stop. Waits on one reused
-    /// event that barely spins, rather than Task.Wait (which spins first) or a task's wait handle (a finalizable kernel
-    /// object per wait): on a fleet read the pipeline thread may wait once per result, and neither spinning nor
-    /// finalizers may take CPU from the requests in flight.</summary>
+    /// <summary>Something the cmdlet made and must dispose when it ends (however it ends).</summary>
+    protected T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    /// <summary>An operation runner for the session, reporting to this cmdlet; disposed with the cmdlet.</summary>
+    protected OperationRunner Runner(KeyMgmtSession session) => Own(Context.Runner(session, Events));
+
+    /// <summary>Waits for engine work on the pipeline thread, writing the engine's events as they come; Ctrl+C turns into
+    /// a pipeline stop. Waits on one reused event that barely spins, rather than Task.Wait (which spins first) or a task's
+    /// wait handle (a finalizable kernel object per wait): on a fleet read the pipeline thread may wait once per result,
+    /// and neither spinning nor finalizers may take CPU from the requests in flight.</summary>
     protected T Await<T>(Task<T> task)
     {
         try
         {
             if (!task.IsCompleted)
             {
-                _done.Reset();
-                task.ConfigureAwait(false).GetAwaiter().OnCompleted(_done.Set);
-                _done.Wait();
+                task.ConfigureAwait(false).GetAwaiter().OnCompleted(_wake.Set);
+                while (true)
+                {
+                    _wake.Reset();
+                    DrainEvents();
+                    if (task.IsCompleted) break;
+                    _wake.Wait();
+                }
             }
+            DrainEvents();
             return task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
+        catch (OperationFailedException failed) when (failed.Stopped && _stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();   // the audit rows say what the stop left; the pipeline ends here
+        }
     }
 
-    /// <summary>The session to act with (-Session, else the current one). No session or an expired one stops the
-    /// command with an error that says how to connect; under 5 minutes left gives a warning.</summary>
+    /// <summary>Writes what the engine reported so far (call only on the pipeline thread).</summary>
+    protected void DrainEvents()
+    {
+        if (_events is null) return;
+        while (_events.TryTake(out var e))
+        {
+            switch (e.Kind)
+            {
+                case EngineEventKind.Step: WriteVerbose(e.Message); break;
+                case EngineEventKind.Warning: WriteWarning(e.Message); break;
+                case EngineEventKind.Progress when e.Progress is { } p:
+                    WriteProgress(new ProgressRecord(p.ActivityId, p.Activity, p.Status)
+                    {
+                        PercentComplete = p.PercentComplete,
+                        RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                    });
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Runs one operation for one pipeline item: its steps and warnings are written as they happen, its result
+    /// is written, and a failure is a non-terminating error on that item (after its warnings).</summary>
+    protected void RunOperation<T>(OperationRunner runner, KeyOperation<T> operation, object target)
+    {
+        try
+        {
+            WriteObject(Await(runner.RunAsync(operation, Cancellation)));
+        }
+        catch (KeyMgmtException ex)
+        {
+            DrainEvents();
+            WriteError(ToErrorRecord(ex, target));
+        }
+    }
+
+    /// <summary>The session to act with (-Session, else the current one). No session, a closed or an expired one stops
+    /// the command with an error that says how to connect; under 5 minutes left gives a warning.</summary>
     protected KeyMgmtSession RequireSession(KeyMgmtSession? explicitSession)
     {
         KeyMgmtSession session;
         try
         {
-            session = SessionStore.Require(explicitSession);
+            session = Context.Sessions.Require(explicitSession);
         }
         catch (KeyMgmtException ex)
         {
@@ -70,8 +140,13 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
+        _stop.Cancel();   // anything still running for this cmdlet stops
+        for (var i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
+        _owned.Clear();
         _stop.Dispose();
-        _done.Dispose();
+        _wake.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -41,7 +41,11 @@ Describe 'Revocation alerts' {
         $m.Attributes['operation'].Value | Should -Be 'REVOKE'
         $m.Attributes['outcome'].Value | Should -Be 'Succeeded'
         $m.Attributes['severity'].Value | Should -Not -BeNullOrEmpty
-        (Get-KeyAuditLog -KeyId alias/al-1 -Last 1).AlertMessageId | Should -Be $r.AlertMessageId
+        # The Completed row is written before the alert is published, so it names the alert by the id the client made,
+        # which the message body carries as alertId; SNS's MessageId is in the result.
+        $r.AlertId | Should -Not -BeNullOrEmpty
+        $body.alertId | Should -Be $r.AlertId
+        (Get-KeyAuditLog -KeyId alias/al-1 -Last 1).AlertMessageId | Should -Be $r.AlertId
     }
 
     It 'publishes a failure alert when the revocation fails' {

@@ -124,7 +124,8 @@ Describe 'Get-KeyStatus over a fleet' {
     It 'shows progress with counts and completes it' {
         $ps = [powershell]::Create()
         $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
-        $null = $ps.AddCommand('Get-KeyStatus').AddParameter('Alias', 'alias/CEK_User_1*')
+        # A new runspace has its own sessions: it is handed this one, as a script would do.
+        $null = $ps.AddCommand('Get-KeyStatus').AddParameter('Alias', 'alias/CEK_User_1*').AddParameter('Session', (Get-KeyMgmtSession))
         $out = $ps.Invoke()
         $records = @($ps.Streams.Progress)
         $out.Count | Should -Be 1111
@@ -138,7 +139,7 @@ Describe 'Get-KeyStatus over a fleet' {
         try {
             $ps = [powershell]::Create()
             $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
-            $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All').AddParameter('ThrottleLimit', 4)
+            $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All').AddParameter('ThrottleLimit', 4).AddParameter('Session', (Get-KeyMgmtSession))
             $async = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 500
             $async.IsCompleted | Should -BeFalse -Because 'at 4 keys at a time and 50 ms a call the fleet takes minutes'

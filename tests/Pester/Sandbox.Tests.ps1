@@ -91,9 +91,12 @@ Describe 'Start-KeyMgmtSandbox -Wait' {
 Import-Module '$ModulePath'
 `$ps = [powershell]::Create()
 `$null = `$ps.AddScript("Import-Module '$ModulePath'; Start-KeyMgmtSandbox -Wait")
-`$async = `$ps.BeginInvoke()
+# The sandbox belongs to the runspace that started it: its environments are registered there, and -Wait writes the
+# server object as soon as it listens.
+`$out = [System.Management.Automation.PSDataCollection[psobject]]::new()
+`$async = `$ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), `$out)
 `$endpoint = `$null
-for (`$i = 0; `$i -lt 100 -and -not `$endpoint; `$i++) { Start-Sleep -Milliseconds 100; if (`$ps.Streams.Information.Count -or `$async.IsCompleted) { }; `$endpoint = (Get-KeyMgmtEnvironment -Name sandbox -ErrorAction SilentlyContinue).EndpointUrl }
+for (`$i = 0; `$i -lt 100 -and -not `$endpoint; `$i++) { Start-Sleep -Milliseconds 100; if (`$out.Count) { `$endpoint = `$out[0].Endpoint } }
 `$served = try { [int](Invoke-WebRequest -Uri `$endpoint -Method Post -Body '{}' -SkipHttpErrorCheck -TimeoutSec 5).StatusCode } catch { -1 }
 `$ps.Stop()
 `$finished = `$async.IsCompleted

@@ -48,6 +48,19 @@ public sealed class AlertOutbox
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>Takes one alert out (it was delivered). Not flushed to disk: if the removal is lost in a crash, the
+    /// alert is sent once more with the same alertId.</summary>
+    public bool Remove(string alertId)
+    {
+        if (!File.Exists(OutboxPath)) return false;
+        using var stream = OpenExclusive();
+        var (lines, _) = ReadLines(stream);
+        var removed = lines.RemoveAll(l => l.Alert?.AlertId == alertId);
+        if (removed == 0) return false;
+        Rewrite(stream, lines, flushToDisk: false);
+        return true;
+    }
+
     /// <summary>Every readable pending alert, oldest first.</summary>
     public IReadOnlyList<PendingAlert> ReadAll()
     {
@@ -77,17 +90,17 @@ public sealed class AlertOutbox
             if (step == DrainStep.Kept) continue;
             lines.RemoveAt(i--);
             delivered++;
-            Rewrite(stream, lines);
+            Rewrite(stream, lines, flushToDisk: true);
         }
         return (delivered, lines.Count(l => l.Alert is not null));
     }
 
-    private static void Rewrite(FileStream stream, List<OutboxLine> lines)
+    private static void Rewrite(FileStream stream, List<OutboxLine> lines, bool flushToDisk)
     {
         stream.SetLength(0);
         stream.Seek(0, SeekOrigin.Begin);
         foreach (var line in lines) stream.Write(Encoding.UTF8.GetBytes(line.Text + "\n"));
-        stream.Flush(flushToDisk: true);
+        stream.Flush(flushToDisk);
     }
 
     private sealed record OutboxLine(string Text, PendingAlert? Alert);

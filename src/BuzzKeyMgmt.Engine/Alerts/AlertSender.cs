@@ -14,7 +14,9 @@ public sealed record AlertFlushResult(int Delivered, int Remaining, string? Erro
 
 /// <summary>
 /// Sends alerts after an operation's outcome is known. <see cref="SendAsync"/> never throws and never reverses
-/// anything: a failed publish puts the alert in the <see cref="AlertOutbox"/>. <see cref="FlushAsync"/> re-publishes
+/// anything: the alert is written to the <see cref="AlertOutbox"/> first (durably), then published, and removed from
+/// the outbox once SNS took it; a failed or stopped publish leaves it there for <see cref="FlushAsync"/>, so a crash at
+/// any point between the operation's Completed audit row and SNS loses no alert. <see cref="FlushAsync"/> re-publishes
 /// pending alerts oldest first and removes each one only after its publish succeeded, so each goes out once; a crash
 /// between a publish and its removal can re-send that single alert, with the same alertId in its body for receivers
 /// to drop the duplicate.
@@ -32,20 +34,26 @@ public sealed class AlertSender : IDisposable
         (_publisher, TopicArn, Outbox, _ownsPublisher) = (publisher, topicArn, outbox, ownsPublisher);
     }
 
-    /// <summary>A sender for a session's environment (its alert topic, region, endpoint and credentials) with the
-    /// environment's outbox in the default data directory; null when the environment has no alert topic.</summary>
+    /// <summary>A sender for a session's environment: its alert topic, published in the topic's own Region with the
+    /// session's clients and credentials, with the environment's outbox in the default data directory; null when the
+    /// environment has no alert topic. The publisher belongs to the session (disposed with it).</summary>
     public static AlertSender? ForSession(KeyMgmtSession session, AlertOutbox? outbox = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (session.EnvironmentInfo.AlertTopicArn is not { Length: > 0 } topic) return null;
-        var publisher = new SnsPublisher(session.Credentials, session.Region, session.EndpointUrl);
-        return new AlertSender(publisher, topic, outbox ?? AlertOutbox.ForEnvironment(session.Environment), ownsPublisher: true);
+        var publisher = session.Clients.Sns(TopicRegion(topic) ?? session.Region);
+        return new AlertSender(publisher, topic, outbox ?? AlertOutbox.ForEnvironment(session.Environment));
     }
+
+    /// <summary>The Region an SNS topic ARN names (arn:aws:sns:REGION:ACCOUNT:NAME), or null.</summary>
+    public static string? TopicRegion(string topicArn) =>
+        topicArn.Split(':') is { Length: 6 } parts && parts[2] == "sns" && parts[3].Length > 0 ? parts[3] : null;
 
     public string TopicArn { get; }
     public AlertOutbox Outbox { get; }
 
-    /// <summary>Publishes the alert; on failure queues it in the outbox. Never throws.</summary>
+    /// <summary>Outbox first (durably), then publish, then the delivery is recorded by taking the alert out of the
+    /// outbox. A failed or stopped publish leaves it queued for <see cref="FlushAsync"/>. Never throws.</summary>
     public async Task<AlertSendResult> SendAsync(KeyAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -58,22 +66,41 @@ public sealed class AlertSender : IDisposable
         {
             return new AlertSendResult(alert.AlertId, AlertDelivery.Lost, null, "InvalidAlert", ex.Message, Outbox.OutboxPath);
         }
-        var published = await _publisher.PublishAsync(TopicArn, body, subject, alert.MessageAttributes, cancellationToken).ConfigureAwait(false);
-        if (published.Succeeded)
-            return new AlertSendResult(alert.AlertId, AlertDelivery.Published, published.MessageId, null, null, Outbox.OutboxPath);
+        string? outboxError = null;
         try
         {
-            Outbox.Append(new PendingAlert(alert.AlertId, TopicArn, subject, body, DateTimeOffset.UtcNow, $"{published.ErrorCode}: {published.ErrorMessage}"));
-            return new AlertSendResult(alert.AlertId, AlertDelivery.Queued, null, published.ErrorCode, published.ErrorMessage, Outbox.OutboxPath);
+            Outbox.Append(new PendingAlert(alert.AlertId, TopicArn, subject, body, DateTimeOffset.UtcNow, null));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            return new AlertSendResult(alert.AlertId, AlertDelivery.Lost, null, published.ErrorCode,
-                $"{published.ErrorMessage} The outbox {Outbox.OutboxPath} could not be written either: {ex.Message}", Outbox.OutboxPath);
+            outboxError = ex.Message;
         }
+        var published = cancellationToken.IsCancellationRequested
+            ? SnsPublishResult.Failure("Canceled", "The publish was stopped before it was sent.")
+            : await _publisher.PublishAsync(TopicArn, body, subject, alert.MessageAttributes, cancellationToken).ConfigureAwait(false);
+        if (published.Succeeded)
+        {
+            if (outboxError is null) TryRemove(alert.AlertId);
+            return new AlertSendResult(alert.AlertId, AlertDelivery.Published, published.MessageId, null, null, Outbox.OutboxPath);
+        }
+        if (outboxError is null)
+            return new AlertSendResult(alert.AlertId, AlertDelivery.Queued, null, published.ErrorCode, published.ErrorMessage, Outbox.OutboxPath);
+        return new AlertSendResult(alert.AlertId, AlertDelivery.Lost, null, published.ErrorCode,
+            $"{published.ErrorMessage} The outbox {Outbox.OutboxPath} could not be written either: {outboxError}", Outbox.OutboxPath);
     }
 
-    public AlertSendResult Send(KeyAlert alert) => SendAsync(alert).GetAwaiter().GetResult();
+    /// <summary>Takes a published alert out of the outbox. If that fails (or the process dies first), a later flush sends
+    /// it once more with the same alertId, which receivers use to drop the duplicate.</summary>
+    private void TryRemove(string alertId)
+    {
+        try
+        {
+            Outbox.Remove(alertId);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+        }
+    }
 
     /// <summary>Re-publishes pending alerts oldest first; a transient failure stops the flush (kept, order preserved), a
     /// permanent one (<see cref="IsPermanent"/>) keeps that alert and goes on with the next. Never throws
@@ -102,8 +129,6 @@ public sealed class AlertSender : IDisposable
     /// <summary>An error that a retry in a moment will not cure (a missing topic, a refused parameter, no permission).</summary>
     public static bool IsPermanent(SnsPublishResult result) =>
         result.StatusCode is >= 400 and < 500 && result.ErrorCode is not ("Throttling" or "ThrottlingException" or "RequestExpired");
-
-    public AlertFlushResult Flush() => FlushAsync().GetAwaiter().GetResult();
 
     public void Dispose()
     {

@@ -28,12 +28,14 @@ public sealed class AuditTrail
     private readonly IAuditStore _store;
     private readonly AuditJournal _journal;
     private readonly JournalPolicy _policy;
+    private readonly StoreBreaker? _breaker;
 
-    public AuditTrail(IAuditStore store, AuditJournal journal, JournalPolicy policy = JournalPolicy.EmergencyOnly)
+    public AuditTrail(IAuditStore store, AuditJournal journal, JournalPolicy policy = JournalPolicy.EmergencyOnly, StoreBreaker? breaker = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _journal = journal ?? throw new ArgumentNullException(nameof(journal));
         _policy = policy;
+        _breaker = breaker;
     }
 
     public IAuditStore Store => _store;
@@ -42,23 +44,63 @@ public sealed class AuditTrail
 
     /// <summary>
     /// Writes the row to the store (first replaying any pending journal rows, so the store keeps time order when it
-    /// can). If the store is unreachable and the policy allows it, the row goes to the journal and the result says
-    /// Journaled with a warning; otherwise the <see cref="AuditStoreUnavailableException"/> propagates (refuse the operation).
+    /// can). If the store is unreachable (or was found unreachable moments ago: see <see cref="StoreBreaker"/>) and the
+    /// row may be journaled (<paramref name="allowJournal"/>, else the trail's <see cref="JournalPolicy"/>), the row goes
+    /// to the journal and the result says Journaled with a warning; otherwise the
+    /// <see cref="AuditStoreUnavailableException"/> propagates (refuse the operation).
     /// </summary>
-    public AuditAppendResult Append(AuditEntry entry)
+    public AuditAppendResult Append(AuditEntry entry, bool? allowJournal = null)
     {
         var normalized = AuditEntryRules.Normalize(entry);
+        var journalAllowed = allowJournal ?? (_policy == JournalPolicy.Always || normalized.IsEmergency);
+        var started = _breaker?.Now;
         try
         {
+            if (_breaker is not null && _breaker.IsOpen(out var skipped))
+                throw new AuditStoreUnavailableException($"The audit store was skipped: {skipped}.");
             if (_journal.HasPending) TrySyncBeforeAppend();
-            return new AuditAppendResult(_store.Append(normalized), Journaled: false, Warning: null);
+            var stored = _store.Append(normalized);
+            _breaker?.Succeeded();
+            return new AuditAppendResult(stored, Journaled: false, Warning: null);
         }
-        catch (AuditStoreUnavailableException ex) when (_policy == JournalPolicy.Always || normalized.IsEmergency)
+        catch (AuditStoreUnavailableException ex) when (journalAllowed)
         {
+            NoteFailure(started, ex);
             var journaled = _journal.Append(normalized);
             return new AuditAppendResult(journaled, Journaled: true,
                 Warning: $"Audit store unreachable ({ex.Message}); row {normalized.AuditId} was written to the local journal {_journal.JournalPath} and will be replayed by Sync.");
         }
+        catch (AuditStoreUnavailableException ex)
+        {
+            NoteFailure(started, ex);
+            throw;
+        }
+    }
+
+    /// <summary>Any other store call of an operation (policy, recovery requests), behind the same breaker: a store found
+    /// unreachable moments ago is not waited for again.</summary>
+    public T Use<T>(Func<IAuditStore, T> call)
+    {
+        var started = _breaker?.Now;
+        try
+        {
+            if (_breaker is not null && _breaker.IsOpen(out var skipped))
+                throw new AuditStoreUnavailableException($"The audit store was skipped: {skipped}.");
+            var result = call(_store);
+            _breaker?.Succeeded();
+            return result;
+        }
+        catch (AuditStoreUnavailableException ex)
+        {
+            NoteFailure(started, ex);
+            throw;
+        }
+    }
+
+    private void NoteFailure(DateTimeOffset? started, AuditStoreUnavailableException ex)
+    {
+        if (_breaker is null || started is not { } at) return;
+        _breaker.Failed(_breaker.Now - at, ex.Message);
     }
 
     private void TrySyncBeforeAppend()

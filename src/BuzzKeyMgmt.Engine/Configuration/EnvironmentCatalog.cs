@@ -1,62 +1,75 @@
 namespace BuzzKeyMgmt.Engine.Configuration;
 
 /// <summary>
-/// The environments this session can use: those in the configuration file, plus those registered for the
-/// session only (Start-KeyMgmtSandbox registers "sandbox"). A session registration wins over a file entry of the
-/// same name. The file is re-read when it changes, so an edit takes effect without re-importing the module.
+/// The environments one context (one PowerShell runspace) can use: those in the configuration file, plus those
+/// registered for this context only (Start-KeyMgmtSandbox registers "sandbox" and its companions). A registration wins
+/// over a file entry of the same name. The file is re-read when it changes, so an edit takes effect without
+/// re-importing the module.
 /// </summary>
-public static class EnvironmentCatalog
+public sealed class EnvironmentCatalog
 {
-    private static readonly object Gate = new();
-    private static readonly Dictionary<string, KeyMgmtEnvironment> SessionEnvironments = new(StringComparer.OrdinalIgnoreCase);
-    private static (string Path, DateTime Stamp, IReadOnlyList<KeyMgmtEnvironment> Items)? _cache;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, KeyMgmtEnvironment> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private (string Path, DateTime Stamp, IReadOnlyList<KeyMgmtEnvironment> Items)? _cache;
 
     public static string ConfigurationFilePath => ConfigurationPaths.EnvironmentsFile;
 
     /// <summary>Every environment; throws <see cref="ConfigurationException"/> when the file is malformed.
     /// A missing file is not an error: it simply has no environments.</summary>
-    public static IReadOnlyList<KeyMgmtEnvironment> All()
+    public IReadOnlyList<KeyMgmtEnvironment> All()
     {
         var fromFile = FromFile();
-        lock (Gate)
+        lock (_gate)
         {
-            return fromFile.Where(e => !SessionEnvironments.ContainsKey(e.Name))
-                .Concat(SessionEnvironments.Values)
+            return fromFile.Where(e => !_registered.ContainsKey(e.Name))
+                .Concat(_registered.Values)
                 .OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase)
                 .ToList();
         }
     }
 
-    public static KeyMgmtEnvironment? Find(string name)
+    public KeyMgmtEnvironment? Find(string name)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (SessionEnvironments.TryGetValue(name, out var registered)) return registered;
+            if (_registered.TryGetValue(name, out var registered)) return registered;
         }
         return FromFile().FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
     }
 
-    public static void Register(KeyMgmtEnvironment environment)
+    /// <summary>The environment of that name, or an error naming the known ones.</summary>
+    public KeyMgmtEnvironment Require(string name) => Find(name)
+        ?? throw new KeyMgmtException("EnvironmentNotFound", FailureKind.ObjectNotFound,
+            $"No environment named '{name}'. Known: {KnownNames()}.",
+            $"Add it to {ConfigurationFilePath} (see the README), or start the sandbox with Start-KeyMgmtSandbox.");
+
+    public void Register(KeyMgmtEnvironment environment)
     {
-        lock (Gate) SessionEnvironments[environment.Name] = environment;
+        lock (_gate) _registered[environment.Name] = environment;
     }
 
-    public static void Unregister(string name)
+    public void Unregister(string name)
     {
-        lock (Gate) SessionEnvironments.Remove(name);
+        lock (_gate) _registered.Remove(name);
     }
 
-    private static IReadOnlyList<KeyMgmtEnvironment> FromFile()
+    private string KnownNames()
+    {
+        var names = All().Select(e => e.Name).ToList();
+        return names.Count == 0 ? "none" : string.Join(", ", names);
+    }
+
+    private IReadOnlyList<KeyMgmtEnvironment> FromFile()
     {
         var path = ConfigurationPaths.EnvironmentsFile;
         if (!File.Exists(path)) return Array.Empty<KeyMgmtEnvironment>();
         var stamp = File.GetLastWriteTimeUtc(path);
-        lock (Gate)
+        lock (_gate)
         {
             if (_cache is { } c && c.Path == path && c.Stamp == stamp) return c.Items;
         }
         var items = ConfigurationFile.Load(path);
-        lock (Gate) _cache = (path, stamp, items);
+        lock (_gate) _cache = (path, stamp, items);
         return items;
     }
 }

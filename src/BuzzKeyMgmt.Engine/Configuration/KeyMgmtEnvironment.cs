@@ -27,6 +27,9 @@ public sealed class KeyMgmtEnvironment
     public string? EndpointUrl { get; init; }
     public bool IsProduction { get; init; }
 
+    /// <summary>Where each service is reached; today the one <see cref="EndpointUrl"/> for all, or the public endpoints.</summary>
+    internal Aws.ServiceEndpoints Endpoints => Aws.ServiceEndpoints.All(EndpointUrl);
+
     /// <summary>The configuration file it came from, or "session" for one registered in this session (the sandbox).</summary>
     public required string Source { get; init; }
 

@@ -6,13 +6,13 @@ namespace BuzzKeyMgmt.Engine.Diagnostics;
 /// <summary>The environment's audit store: reachable, schema version, hash chain intact, journal rows waiting.</summary>
 internal static class AuditChecks
 {
-    public static IEnumerable<EnvironmentCheck> Run(string environmentName)
+    public static IEnumerable<EnvironmentCheck> Run(AuditStores stores, string environmentName)
     {
-        var located = AuditLocator.Locate(environmentName);
+        var located = stores.Locate(environmentName);
         IAuditStore store;
         try
         {
-            store = AuditLocator.Open(located);
+            store = stores.Open(located);
         }
         catch (AuditStoreException ex)
         {

@@ -16,12 +16,12 @@ internal static class ConnectivityChecks
     public static readonly TimeSpan SkewFailure = TimeSpan.FromMinutes(5);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public static EnvironmentCheck Configuration(out IReadOnlyList<KeyMgmtEnvironment> environments)
+    public static EnvironmentCheck Configuration(EnvironmentCatalog catalog, out IReadOnlyList<KeyMgmtEnvironment> environments)
     {
         var path = EnvironmentCatalog.ConfigurationFilePath;
         try
         {
-            environments = EnvironmentCatalog.All();
+            environments = catalog.All();
         }
         catch (ConfigurationException ex)
         {

@@ -12,10 +12,11 @@ public static class EnvironmentDiagnostics
 
     /// <summary>Adds the checks of one environment (configuration, credentials, clock skew, reachability, MFA) to
     /// <see cref="Run"/>'s. These make network calls to the environment's endpoints.</summary>
-    public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(HostFacts host, DiagnosticsOptions? options, string? environmentName, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(Context.KeyMgmtContext context, HostFacts host, DiagnosticsOptions? options,
+        string? environmentName, CancellationToken cancellation)
     {
         var checks = new List<EnvironmentCheck>(Run(host, options));
-        checks.Add(ConnectivityChecks.Configuration(out var environments));
+        checks.Add(ConnectivityChecks.Configuration(context.Environments, out var environments));
         if (environmentName is null) return checks;
         var environment = environments.FirstOrDefault(e => string.Equals(e.Name, environmentName, StringComparison.OrdinalIgnoreCase));
         if (environment is null)
@@ -25,7 +26,7 @@ public static class EnvironmentDiagnostics
         }
         checks.Add(EnvironmentCheck.Pass("Environment", $"{environment.Name}: account {environment.AccountId}, {environment.Region}" + (environment.EndpointUrl is { } u ? $", endpoint {u}" : "") + (environment.IsProduction ? ", production" : "")));
         checks.AddRange(await ConnectivityChecks.RunAsync(environment, cancellation).ConfigureAwait(false));
-        checks.AddRange(AuditChecks.Run(environment.Name));
+        checks.AddRange(AuditChecks.Run(context.Audit, environment.Name));
         return checks;
     }
 

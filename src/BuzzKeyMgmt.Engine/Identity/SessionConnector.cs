@@ -19,42 +19,61 @@ public static class SessionConnector
     public const int MaxSessionSeconds = 3600;
     private static readonly Regex SixDigits = new(@"^\d{6}$");
 
-    public static Task<KeyMgmtSession> ConnectAsync(ConnectRequest request, CancellationToken cancellation) =>
-        ConnectCoreAsync(request, baseOverride: null, cancellation);
-
-    /// <summary>A session of another role for the same operator and environment, from the session's own base
-    /// credentials (Revoke-EncryptionKey takes the Emergency role this way when the session does not hold it).</summary>
-    public static Task<KeyMgmtSession> ElevateAsync(KeyMgmtSession session, KeyMgmtRole role, string? mfaCode, CancellationToken cancellation) =>
-        ConnectCoreAsync(new ConnectRequest(session.Environment, role, mfaCode, Region: session.Region, EndpointUrl: session.EndpointUrl,
-            IncidentId: session.IncidentId, ChangeId: session.ChangeId), session.BaseCredentials, cancellation);
-
-    private static async Task<KeyMgmtSession> ConnectCoreAsync(ConnectRequest request, AWSCredentials? baseOverride, CancellationToken cancellation)
+    /// <summary>Connects to <paramref name="environment"/> (found by the caller's context) with the request's role.</summary>
+    public static async Task<KeyMgmtSession> ConnectAsync(KeyMgmtEnvironment environment, ConnectRequest request, CancellationToken cancellation)
     {
-        var environment = EnvironmentCatalog.Find(request.Environment)
-            ?? throw new KeyMgmtException("EnvironmentNotFound", FailureKind.ObjectNotFound,
-                $"No environment named '{request.Environment}'. Known: {KnownNames()}.",
-                $"Add it to {EnvironmentCatalog.ConfigurationFilePath} (see the README), or start the sandbox with Start-KeyMgmtSandbox.");
         var region = request.Region ?? environment.Region;
-        var endpoint = request.EndpointUrl ?? environment.EndpointUrl;
-        var baseCredentials = baseOverride ?? ResolveBaseCredentials(request, environment);
+        var endpointUrl = request.EndpointUrl ?? environment.EndpointUrl;
+        var endpoints = request.EndpointUrl is { } url ? ServiceEndpoints.All(url) : environment.Endpoints;
+        var baseCredentials = ResolveBaseCredentials(request, environment);
+        var baseClients = new AwsClientFactory(baseCredentials, region, endpoints);
+        try
+        {
+            var baseIdentity = await Call(() => baseClients.Sts().GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation),
+                "GetCallerIdentity", environment.Name);
+            var @operator = OperatorName.FromArn(baseIdentity.Arn);
+            if (request.Role == KeyMgmtRole.None)
+                return new KeyMgmtSession(environment, KeyMgmtRole.None, baseIdentity.Arn, @operator, null, region, endpoints, endpointUrl,
+                    request.IncidentId, request.ChangeId, baseCredentials, baseCredentials, baseIdentity.Arn, baseClients, baseClients, ownsBaseClients: true);
+            return await AssumeRoleSessionAsync(environment, request, @operator, baseCredentials, baseIdentity.Arn, baseClients, ownsBaseClients: true,
+                region, endpoints, endpointUrl, cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            baseClients.Dispose();
+            throw;
+        }
+    }
 
-        using var baseSts = AwsClients.Sts(baseCredentials, region, endpoint);
-        var baseIdentity = await Call(() => baseSts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation),
-            "GetCallerIdentity", environment.Name);
-        var @operator = OperatorName.FromArn(baseIdentity.Arn);
+    /// <summary>A session of another role for the same operator, environment, Region and endpoints, from
+    /// <paramref name="session"/>'s own base credentials and base clients (which it keeps).</summary>
+    internal static Task<KeyMgmtSession> AssumeForAsync(KeyMgmtSession session, KeyMgmtRole role, string? mfaCode, CancellationToken cancellation) =>
+        AssumeRoleSessionAsync(session.EnvironmentInfo,
+            new ConnectRequest(session.Environment, role, mfaCode, Region: session.Region, EndpointUrl: session.EndpointUrl,
+                IncidentId: session.IncidentId, ChangeId: session.ChangeId),
+            session.Operator, session.BaseCredentials, session.BaseCallerArn, session.BaseClients, ownsBaseClients: false,
+            session.Region, session.Endpoints, session.EndpointUrl, cancellation);
 
-        if (request.Role == KeyMgmtRole.None)
-            return new KeyMgmtSession(environment, KeyMgmtRole.None, baseIdentity.Arn, @operator, null, region, endpoint,
-                request.IncidentId, request.ChangeId, baseCredentials, baseCredentials, baseIdentity.Arn);
-
-        var assumed = await AssumeAsync(baseSts, request, environment, @operator, cancellation);
+    private static async Task<KeyMgmtSession> AssumeRoleSessionAsync(KeyMgmtEnvironment environment, ConnectRequest request, string @operator,
+        AWSCredentials baseCredentials, string baseCallerArn, AwsClientFactory baseClients, bool ownsBaseClients,
+        string region, ServiceEndpoints endpoints, string? endpointUrl, CancellationToken cancellation)
+    {
+        var assumed = await AssumeAsync(baseClients.Sts(), request, environment, @operator, cancellation).ConfigureAwait(false);
         var credentials = new SessionAWSCredentials(assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey, assumed.Credentials.SessionToken);
-        using var roleSts = AwsClients.Sts(credentials, region, endpoint);
-        var identity = await Call(() => roleSts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation),
-            "GetCallerIdentity", environment.Name);
-        DateTimeOffset? expires = assumed.Credentials.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc).ToUniversalTime()) : null;
-        return new KeyMgmtSession(environment, request.Role, identity.Arn, @operator, expires, region, endpoint,
-            request.IncidentId, request.ChangeId, credentials, baseCredentials, baseIdentity.Arn);
+        var clients = new AwsClientFactory(credentials, region, endpoints);
+        try
+        {
+            var identity = await Call(() => clients.Sts().GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation),
+                "GetCallerIdentity", environment.Name);
+            DateTimeOffset? expires = assumed.Credentials.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc).ToUniversalTime()) : null;
+            return new KeyMgmtSession(environment, request.Role, identity.Arn, @operator, expires, region, endpoints, endpointUrl,
+                request.IncidentId, request.ChangeId, credentials, baseCredentials, baseCallerArn, clients, baseClients, ownsBaseClients);
+        }
+        catch
+        {
+            clients.Dispose();
+            throw;
+        }
     }
 
     private static async Task<AssumeRoleResponse> AssumeAsync(Amazon.SecurityToken.IAmazonSecurityTokenService sts,
@@ -133,11 +152,5 @@ public static class SessionConnector
         {
             throw AwsErrors.Translate(ex, action, environment: environment);
         }
-    }
-
-    private static string KnownNames()
-    {
-        var names = EnvironmentCatalog.All().Select(e => e.Name).ToList();
-        return names.Count == 0 ? "none" : string.Join(", ", names);
     }
 }

@@ -1,6 +1,6 @@
-using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using BuzzKeyMgmt.Engine.Kms;
+using BuzzKeyMgmt.Engine.Operations.Runner;
 
 namespace BuzzKeyMgmt.Engine.Operations;
 
@@ -9,22 +9,27 @@ namespace BuzzKeyMgmt.Engine.Operations;
 /// audited before it is refused.</summary>
 public static class KeyLookup
 {
-    public static async Task<(KeyMetadata? Metadata, string? Alias)> ResolveAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates,
-        KeyReference key, CancellationToken cancellation)
+    public static async Task<ResolvedKey> ResolveAsync(OperationRun run, KeyReference key)
     {
         KeyMetadata metadata;
         try
         {
-            metadata = (await gates.CallAsync("DescribeKey", () => kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Value }, cancellation), cancellation)
+            metadata = (await run.KmsAsync("DescribeKey", (kms, t) => kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Value }, t))
                 .ConfigureAwait(false)).KeyMetadata;
         }
         catch (NotFoundException)
         {
-            return (null, key.AliasName);
+            run.Say($"DescribeKey: {key.Value} does not exist.");
+            return new ResolvedKey(key.Value, null, key.AliasName, null);
         }
-        if (key.AliasName is { } named) return (metadata, named);
-        var page = await gates.CallAsync("ListAliases", () => kms.ListAliasesAsync(new ListAliasesRequest { KeyId = metadata.KeyId, Limit = 10 }, cancellation), cancellation)
-            .ConfigureAwait(false);
-        return (metadata, page.Aliases?.Select(a => a.AliasName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault());
+        var alias = key.AliasName;
+        if (alias is null)
+        {
+            var page = await run.KmsAsync("ListAliases", (kms, t) => kms.ListAliasesAsync(new ListAliasesRequest { KeyId = metadata.KeyId, Limit = 10 }, t))
+                .ConfigureAwait(false);
+            alias = page.Aliases?.Select(a => a.AliasName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+        }
+        run.Say($"Resolved {key.Value}: key {metadata.KeyId}{(alias is null ? "" : $" ({alias})")}, {metadata.KeyState}.");
+        return new ResolvedKey(metadata.KeyId, metadata.Arn, alias, metadata);
     }
 }

@@ -12,17 +12,19 @@ public static class KeyStateWaiter
         { TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
           TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600) };
 
-    public static async Task<(bool Reached, KeyMetadata Last)> WaitForAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates,
+    public static async Task<(bool Reached, KeyMetadata Last, int Reads)> WaitForAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates,
         string keyId, KeyState expected, CancellationToken cancellation)
     {
         KeyMetadata last = null!;
+        var reads = 0;
         foreach (var pause in Pauses)
         {
             if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellation).ConfigureAwait(false);
             await gates.WaitAsync("DescribeKey", cancellation).ConfigureAwait(false);
             last = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellation).ConfigureAwait(false)).KeyMetadata;
-            if (last.KeyState == expected) return (true, last);
+            reads++;
+            if (last.KeyState == expected) return (true, last, reads);
         }
-        return (false, last);
+        return (false, last, reads);
     }
 }

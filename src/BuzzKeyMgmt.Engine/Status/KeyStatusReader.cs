@@ -12,7 +12,9 @@ namespace BuzzKeyMgmt.Engine.Status;
 /// Reads key status for named keys, alias patterns or the whole fleet with bounded concurrency, paced under KMS's
 /// per-operation quotas (DescribeKey 2,000/s, GetKeyRotationStatus 1,000/s, ListResourceTags 2,000/s side by side),
 /// with the SDK's adaptive retry behind that. A failure on one key is an outcome, not an exception; results come
-/// back in input order. ListKeyRotations (100/s) is called only with IncludeRotationHistory.
+/// back in input order. ListKeyRotations (100/s) is called only with IncludeRotationHistory. However the caller stops
+/// reading (the end, a pipeline stopped early by <c>Select-Object -First</c>, Ctrl+C, an error), disposing the enumeration
+/// cancels every worker and returns only when none is running any more.
 /// </summary>
 public sealed class KeyStatusReader
 {
@@ -21,15 +23,16 @@ public sealed class KeyStatusReader
     private readonly KmsQuotaGates _gates;
     private volatile int _total = -1;
 
-    public KeyStatusReader(KeyMgmtSession session) : this(session, session.Kms)
+    /// <param name="gates">The quota gates of the session's account-Region, shared with every other operation of the context.</param>
+    public KeyStatusReader(KeyMgmtSession session, KmsQuotaGates gates) : this(session, session.Kms, gates)
     {
     }
 
-    public KeyStatusReader(KeyMgmtSession session, IAmazonKeyManagementService kms, KmsQuotaGates? gates = null)
+    internal KeyStatusReader(KeyMgmtSession session, IAmazonKeyManagementService kms, KmsQuotaGates gates)
     {
         _session = session;
         _kms = kms;
-        _gates = gates ?? new KmsQuotaGates();
+        _gates = gates;
     }
 
     /// <summary>How many keys will be read; -1 until the whole target list is known (a fleet is listed page by
@@ -38,27 +41,49 @@ public sealed class KeyStatusReader
 
     public async IAsyncEnumerable<KeyStatusOutcome> ReadAsync(KeyStatusQuery query, [EnumeratorCancellation] CancellationToken cancellation)
     {
+        using var workers = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var token = workers.Token;
         // The alias listing runs beside the key listing and the per-key reads; each key waits for it only when its
         // status is assembled. Wildcards need it first, since they select the keys.
-        var aliasIndex = AliasIndex.LoadIfNeededAsync(_kms, _gates, query, cancellation);
+        var aliasIndex = AliasIndex.LoadIfNeededAsync(_kms, _gates, query, token);
         var results = Channel.CreateUnbounded<KeyStatusOutcome>(new UnboundedChannelOptions { SingleReader = true });
         var targets = Channel.CreateUnbounded<Target>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, cancellation), targets.Writer, cancellation);
-        var producer = ProduceAsync(targets.Reader.ReadAllAsync(cancellation), query, aliasIndex, results.Writer, cancellation);
-
-        var pending = new Dictionary<int, KeyStatusOutcome>();
-        var next = 0;
-        await foreach (var outcome in results.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+        var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, token), targets.Writer, token);
+        var producer = ProduceAsync(targets.Reader.ReadAllAsync(token), query, aliasIndex, results.Writer, token);
+        try
         {
-            pending[outcome.Index] = outcome;
-            while (pending.Remove(next, out var ready))
+            var pending = new Dictionary<int, KeyStatusOutcome>();
+            var next = 0;
+            await foreach (var outcome in results.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                next++;
-                if (ready.Status is not null || ready.Failure is not null) yield return ready;
+                pending[outcome.Index] = outcome;
+                while (pending.Remove(next, out var ready))
+                {
+                    next++;
+                    if (ready.Status is not null || ready.Failure is not null) yield return ready;
+                }
             }
+            await producer.ConfigureAwait(false);
+            await listing.ConfigureAwait(false);
         }
-        await producer.ConfigureAwait(false);
-        await listing.ConfigureAwait(false);
+        finally
+        {
+            // Ended early (the caller stopped reading, a stop, an error): no worker may go on reading the fleet.
+            workers.Cancel();
+            await Quietly(Task.WhenAll(producer, listing, aliasIndex)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The workers' own failures were reported through the results channel, or are the stop itself.
+        }
     }
 
     /// <summary>Lists the targets as fast as the listing calls allow (not at the pace of the reads), so that
@@ -85,8 +110,9 @@ public sealed class KeyStatusReader
     private async Task ProduceAsync(IAsyncEnumerable<Target> targets, KeyStatusQuery query, Task<AliasIndex?> aliases,
         ChannelWriter<KeyStatusOutcome> writer, CancellationToken cancellation)
     {
-        using var slots = new SemaphoreSlim(Math.Max(1, query.ThrottleLimit));
+        var slots = new SemaphoreSlim(Math.Max(1, query.ThrottleLimit));
         var running = new List<Task>();
+        Exception? failure = null;
         try
         {
             var index = 0;
@@ -94,6 +120,7 @@ public sealed class KeyStatusReader
             {
                 await slots.WaitAsync(cancellation).ConfigureAwait(false);
                 var i = index++;
+                if (running.Count >= 4 * query.ThrottleLimit) running.RemoveAll(t => t.IsCompleted);
                 running.Add(Task.Run(async () =>
                 {
                     try
@@ -106,13 +133,15 @@ public sealed class KeyStatusReader
                     }
                 }, CancellationToken.None));
             }
-            await Task.WhenAll(running).ConfigureAwait(false);
-            writer.TryComplete();
         }
         catch (Exception ex)
         {
-            writer.TryComplete(ex);
+            failure = ex;
         }
+        // Every worker has released its slot before the semaphore goes away, whatever ended the loop.
+        await Quietly(Task.WhenAll(running)).ConfigureAwait(false);
+        slots.Dispose();
+        writer.TryComplete(failure);
     }
 
     private async Task<KeyStatusOutcome> ReadOneAsync(int index, Target target, KeyStatusQuery query, Task<AliasIndex?> aliasListing, CancellationToken cancellation)

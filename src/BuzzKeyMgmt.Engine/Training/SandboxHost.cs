@@ -7,25 +7,26 @@ using BuzzKeyMgmt.Sandbox.Identity;
 namespace BuzzKeyMgmt.Engine.Training;
 
 /// <summary>
-/// The sandbox of this PowerShell process, for training, drills and tests. Starting it registers session
-/// environments: "sandbox" acts as the IAM user "operator"; "sandbox-approver1" and "sandbox-approver2" act as the
-/// two approvers (separation of duties); "sandbox-trainee" acts as a user without any KMS permission. Each uses that user's own access key and MFA device, and the sandbox clock.
+/// The sandbox of one context (one PowerShell runspace), for training, drills and tests. Starting it registers, in that
+/// context only, the environments "sandbox" (the IAM user "operator"), "sandbox-approver1" and "sandbox-approver2" (the two
+/// approvers: separation of duties) and "sandbox-trainee" (a user without any KMS permission). Each uses that user's own
+/// access key and MFA device, and the sandbox clock. Stopping it removes them and closes their sessions.
 /// </summary>
-public static class SandboxHost
+public sealed class SandboxHost(EnvironmentCatalog environments, Context.SessionRegistry sessions)
 {
     public const string EnvironmentName = "sandbox";
-    private static readonly object Gate = new();
-    private static SandboxServer? _current;
+    private readonly object _gate = new();
+    private SandboxServer? _current;
 
-    public static SandboxServer? Current => Volatile.Read(ref _current);
+    public SandboxServer? Current => Volatile.Read(ref _current);
 
-    public static SandboxServer Require() => Current
+    public SandboxServer Require() => Current
         ?? throw new KeyMgmtException("SandboxNotRunning", FailureKind.InvalidOperation, "No sandbox is running in this session.",
             "Start one with Start-KeyMgmtSandbox.");
 
-    public static SandboxServer Start(int port, bool enforceQuotas, TimeSpan dateHeaderSkew = default)
+    public SandboxServer Start(int port, bool enforceQuotas, TimeSpan dateHeaderSkew = default)
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_current is not null)
                 throw new KeyMgmtException("SandboxAlreadyRunning", FailureKind.InvalidOperation,
@@ -41,20 +42,20 @@ public static class SandboxHost
                     $"The sandbox cannot listen on 127.0.0.1:{port}: {ex.Message}", "Pick another -Port, or omit it for a free one.", ex);
             }
             foreach (var (name, user) in EnvironmentUsers(server))
-                EnvironmentCatalog.Register(ToEnvironment(server, name, user));
+                environments.Register(ToEnvironment(server, name, user));
             _current = server;
             return server;
         }
     }
 
-    public static bool Stop()
+    public bool Stop()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_current is not { } server) return false;
-            foreach (var (name, _) in EnvironmentUsers(server)) EnvironmentCatalog.Unregister(name);
-            if (SessionStore.Current is { } s && s.EnvironmentInfo.Source == "session" && s.Environment.StartsWith(EnvironmentName, StringComparison.Ordinal))
-                SessionStore.Clear();
+            var names = EnvironmentUsers(server).Select(e => e.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in names) environments.Unregister(name);
+            sessions.RemoveWhere(s => s.EnvironmentInfo.Source == "session" && names.Contains(s.Environment));
             server.Stop();
             _current = null;
             return true;

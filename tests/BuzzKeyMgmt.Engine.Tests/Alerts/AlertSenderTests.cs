@@ -71,7 +71,7 @@ public sealed class AlertSenderTests
         using var sandbox = new AlertSandbox();
         sandbox.Server.Stop();
 
-        var result = sandbox.Sender.Send(AlertSandbox.Revoke());
+        var result = await sandbox.Sender.SendAsync(AlertSandbox.Revoke());
 
         Assert.Equal(AlertDelivery.Queued, result.Delivery);
         Assert.Equal("NetworkError", result.ErrorCode);

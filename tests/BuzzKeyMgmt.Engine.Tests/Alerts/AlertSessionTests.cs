@@ -22,7 +22,7 @@ public sealed class AlertSessionTests
             new AmazonSecurityTokenServiceConfig { ServiceURL = server.Endpoint, AuthenticationRegion = server.Region, MaxErrorRetry = 0 });
         var assumed = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = server.AdminRoleArn, RoleSessionName = "operator-INC-2026-0042", DurationSeconds = 900 });
         var c = assumed.Credentials;
-        var session = Session(server.AlertTopicArn, server, new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken));
+        using var session = Session(server.AlertTopicArn, server, new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken));
 
         using var sender = AlertSender.ForSession(session, new AlertOutbox(folder.File("outbox.jsonl")));
         var result = await sender!.SendAsync(AlertSandbox.Revoke() with { Environment = session.Environment });
@@ -37,7 +37,7 @@ public sealed class AlertSessionTests
     public void No_alert_topic_means_no_sender()
     {
         using var sandbox = new AlertSandbox();
-        var session = Session(null, sandbox.Server, new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
+        using var session = Session(null, sandbox.Server, new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
 
         Assert.Null(AlertSender.ForSession(session));
     }
@@ -49,7 +49,9 @@ public sealed class AlertSessionTests
             Name = "sandbox-alerts", Region = server.Region, AccountId = server.AccountId, AlertTopicArn = topicArn,
             EndpointUrl = server.Endpoint, Source = "session",
         };
+        var clients = new Aws.AwsClientFactory(credentials, server.Region, Aws.ServiceEndpoints.All(server.Endpoint));
         return new KeyMgmtSession(environment, KeyMgmtRole.Admin, "arn:aws:sts::111122223333:assumed-role/BuzzKeyMgmtAdmin/operator",
-            "operator", null, server.Region, server.Endpoint, "INC-2026-0042", null, credentials, credentials, "arn:aws:iam::111122223333:user/operator");
+            "operator", null, server.Region, Aws.ServiceEndpoints.All(server.Endpoint), server.Endpoint, "INC-2026-0042", null, credentials, credentials,
+            "arn:aws:iam::111122223333:user/operator", clients, clients, ownsBaseClients: true);
     }
 }

@@ -15,9 +15,18 @@ public sealed class RecoveryResult
     public bool Verified { get; init; }
     public bool AccessTestPassed { get; init; }
     public Guid AuditId { get; init; }
+
+    /// <summary>The alert's own id (named by the Completed audit row; alertId in the SNS message body).</summary>
+    public string? AlertId { get; init; }
+
+    /// <summary>SNS's MessageId, once published.</summary>
     public string? AlertMessageId { get; init; }
     public string AlertDelivery { get; init; } = "NoTopic";
     public TimeSpan Duration { get; init; }
+    public bool Journaled { get; init; }
+
+    /// <summary>What the operator should know: the Completed row journaled, the alert queued.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
     public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
 }
 
@@ -32,4 +41,5 @@ public sealed class AccessTestResult
     public long DecryptMs { get; init; }
     public Guid AuditId { get; init; }
     public string? Error { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 }

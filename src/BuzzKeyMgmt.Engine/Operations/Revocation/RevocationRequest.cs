@@ -24,7 +24,14 @@ public sealed class RevocationResult
     public bool Verified { get; init; }
     public bool AlreadyRevoked { get; init; }
     public DateTimeOffset? DeletionDate { get; init; }
+    /// <summary>The Completed audit row.</summary>
     public Guid AuditId { get; init; }
+
+    /// <summary>The alert's own id: named by the Completed audit row (its AlertMessageId column) and carried in the SNS
+    /// message body as alertId; null when the environment has no alert topic.</summary>
+    public string? AlertId { get; init; }
+
+    /// <summary>SNS's MessageId, once published.</summary>
     public string? AlertMessageId { get; init; }
 
     /// <summary>Published, Queued (SNS failed: in the outbox, retried by Sync-KeyAuditJournal), Lost, or NoTopic.</summary>

@@ -13,11 +13,11 @@ public abstract class AuditCmdlet : KeyMgmtCmdlet
     [ValidateNotNullOrEmpty]
     public string? Environment { get; set; }
 
-    protected AuditLocator.Located LocateStore()
+    protected AuditLocation LocateStore()
     {
         try
         {
-            return AuditLocator.Locate(Environment);
+            return Context.Audit.Locate(Environment);
         }
         catch (KeyMgmtException ex)
         {
@@ -27,7 +27,7 @@ public abstract class AuditCmdlet : KeyMgmtCmdlet
     }
 
     /// <summary>Runs a store action; an AuditStoreException stops the command with its code as the error id.</summary>
-    protected T WithStore<T>(AuditLocator.Located located, Func<T> action)
+    protected T WithStore<T>(AuditLocation located, Func<T> action)
     {
         try
         {

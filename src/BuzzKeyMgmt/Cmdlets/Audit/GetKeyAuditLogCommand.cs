@@ -36,7 +36,7 @@ public sealed class GetKeyAuditLogCommand : AuditCmdlet
     [ValidateRange(1, 1_000_000)]
     public int? Last { get; set; }
 
-    private AuditLocator.Located? _located;
+    private AuditLocation? _located;
     private IAuditStore? _store;
 
     protected override void ProcessRecord()
@@ -46,10 +46,10 @@ public sealed class GetKeyAuditLogCommand : AuditCmdlet
                 "InvalidTimeRange", ErrorCategory.InvalidArgument, null));
         // -Environment picks that environment's store and keeps its rows only. A name no configuration knows (rows of
         // an environment since removed) still filters the session's or the default store.
-        _located ??= Environment is not null && Engine.Configuration.EnvironmentCatalog.Find(Environment) is null
-            ? AuditLocator.Locate(null)
+        _located ??= Environment is not null && Context.Environments.Find(Environment) is null
+            ? Context.Audit.Locate(null)
             : LocateStore();
-        _store ??= WithStore(_located, () => AuditLocator.Open(_located));
+        _store ??= WithStore(_located, () => Context.Audit.Open(_located));
         var query = new AuditQuery
         {
             KeyId = KeyId,

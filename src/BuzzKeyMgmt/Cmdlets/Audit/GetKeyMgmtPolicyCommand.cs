@@ -12,6 +12,6 @@ public sealed class GetKeyMgmtPolicyCommand : AuditCmdlet
     protected override void EndProcessing()
     {
         var located = LocateStore();
-        WriteObject(WithStore(located, () => AuditLocator.Open(located).GetPolicy()));
+        WriteObject(WithStore(located, () => Context.Audit.Open(located).GetPolicy()));
     }
 }

@@ -14,7 +14,7 @@ public sealed class InitializeKeyAuditStoreCommand : AuditCmdlet
         if (!ShouldProcess(located.Display, "Create or migrate the audit store")) return;
         var result = WithStore(located, () =>
         {
-            var store = AuditLocator.Open(located, migrateDefault: false);
+            var store = Context.Audit.Open(located, migrateDefault: false);
             var applied = store.Migrate();
             var description = store.Describe();
             return new AuditStoreInitialization(description.Provider, description.Target, applied, description.SchemaVersion);

@@ -12,7 +12,7 @@ public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
     {
         var located = LocateStore();
         if (!ShouldProcess(located.Display, $"Replay the journal {located.JournalPath}")) return;
-        var result = WithStore(located, () => AuditLocator.Trail(located).Sync());
+        var result = WithStore(located, () => Context.Audit.TrailWithoutBreaker(located).Sync());
         WriteVerbose($"Journal rows {result.JournalRows}: {result.Replayed} replayed, {result.AlreadyPresent} already present; store chain {(result.StoreChain.IsValid ? "valid" : "BROKEN")}.");
         WriteObject(result);
         FlushAlerts(located);
@@ -20,9 +20,9 @@ public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
 
     /// <summary>Alerts that SNS refused earlier wait in the environment's outbox: deliver them now, with the current
     /// session's credentials, oldest first, each once.</summary>
-    private void FlushAlerts(AuditLocator.Located located)
+    private void FlushAlerts(AuditLocation located)
     {
-        var session = Engine.Identity.SessionStore.Current;
+        var session = Context.Sessions.Current;
         var name = located.EnvironmentName ?? session?.Environment;
         if (name is null) return;
         var outbox = Engine.Alerts.AlertOutbox.ForEnvironment(name);
@@ -35,7 +35,7 @@ public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
         }
         using var sender = Engine.Alerts.AlertSender.ForSession(session, outbox);
         if (sender is null) return;
-        var flushed = sender.Flush();
+        var flushed = Await(sender.FlushAsync(Cancellation));
         WriteVerbose($"Alerts: {flushed.Delivered} delivered, {flushed.Remaining} still waiting.");
         if (flushed.Remaining > 0) WriteWarning($"{flushed.Remaining} alert(s) still wait in {outbox.OutboxPath}: {flushed.ErrorCode} {flushed.ErrorMessage}");
     }

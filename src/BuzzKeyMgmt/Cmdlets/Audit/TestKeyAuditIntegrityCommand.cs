@@ -18,7 +18,7 @@ public sealed class TestKeyAuditIntegrityCommand : AuditCmdlet
         var located = LocateStore();
         var result = WithStore(located, () => Journal
             ? new AuditJournal(located.JournalPath).Verify()
-            : AuditLocator.Open(located).VerifyChain());
+            : Context.Audit.Open(located).VerifyChain());
         if (!result.IsValid)
             WriteWarning($"The audit chain of {(Journal ? "journal " + located.JournalPath : located.Display)} is broken at sequence {result.BrokenSequence} (audit id {result.BrokenAuditId}): {result.Problem}");
         WriteObject(result);

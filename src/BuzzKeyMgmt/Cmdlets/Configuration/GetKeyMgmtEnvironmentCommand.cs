@@ -19,7 +19,7 @@ public sealed class GetKeyMgmtEnvironmentCommand : KeyMgmtCmdlet
         IReadOnlyList<KeyMgmtEnvironment> all;
         try
         {
-            all = EnvironmentCatalog.All();
+            all = Context.Environments.All();
         }
         catch (ConfigurationException ex)
         {

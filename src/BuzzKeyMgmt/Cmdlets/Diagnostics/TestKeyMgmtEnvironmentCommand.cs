@@ -27,8 +27,8 @@ public sealed class TestKeyMgmtEnvironmentCommand : KeyMgmtCmdlet
         var host = new HostFacts(
             table?["PSVersion"]?.ToString() ?? "unknown",
             table?["PSEdition"]?.ToString() ?? "unknown");
-        var environment = Environment ?? Engine.Identity.SessionStore.Current?.Environment;
-        var checks = Await(EnvironmentDiagnostics.RunAsync(host, new DiagnosticsOptions(SqlServerConnectionString), environment, Cancellation));
+        var environment = Environment ?? Context.Sessions.Current?.Environment;
+        var checks = Await(EnvironmentDiagnostics.RunAsync(Context, host, new DiagnosticsOptions(SqlServerConnectionString), environment, Cancellation));
         foreach (var check in checks) WriteObject(check);
     }
 }

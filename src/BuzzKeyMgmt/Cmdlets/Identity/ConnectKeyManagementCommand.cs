@@ -62,7 +62,7 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
         try
         {
             WriteVerbose($"Connecting to '{Environment}' as {Role}.");
-            session = Await(SessionConnector.ConnectAsync(request, Cancellation));
+            session = Await(Context.ConnectAsync(request, Cancellation));
         }
         catch (KeyMgmtException ex)
         {
@@ -74,7 +74,7 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
             ThrowTerminatingError(new ErrorRecord(ex, "ConfigurationInvalid", ErrorCategory.InvalidData, ex.File));
             return;
         }
-        SessionStore.Set(session);
+        Context.Sessions.Add(session);
         WriteVerbose($"Connected: {session.CallerArn}, expires {(session.ExpiresAt is { } at ? at.ToString("u") : "never")}.");
         if (PassThru) WriteObject(session);
     }

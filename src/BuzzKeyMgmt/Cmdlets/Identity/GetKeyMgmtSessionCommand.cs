@@ -10,7 +10,7 @@ public sealed class GetKeyMgmtSessionCommand : KeyMgmtCmdlet
 {
     protected override void EndProcessing()
     {
-        var session = SessionStore.Current;
+        var session = Context.Sessions.Current;
         if (session is null)
         {
             WriteVerbose("Not connected. Run Connect-KeyManagement -Environment <name>.");

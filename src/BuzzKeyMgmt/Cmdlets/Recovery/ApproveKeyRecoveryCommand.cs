@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Operations.Recovery;
 
 namespace BuzzKeyMgmt.Cmdlets.Recovery;
 
@@ -15,6 +16,6 @@ public sealed class ApproveKeyRecoveryCommand : RecoveryCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(RequestId.ToString(), "Approve the key recovery")) return;
-        Run(RequestId, () => Service.Approve(RequestId));
+        RunOperation(OperationRunner, new KeyRecoveryApproval(RequestId), RequestId);
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BuzzKeyMgmt.Engine.Audit;
 using BuzzKeyMgmt.Engine.Kms;
+using BuzzKeyMgmt.Engine.Operations.Recovery;
 using BuzzKeyMgmt.Validation;
 
 namespace BuzzKeyMgmt.Cmdlets.Recovery;
@@ -25,6 +26,6 @@ public sealed class RequestKeyRecoveryCommand : RecoveryCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(KeyId, $"Request recovery under {ChangeId}")) return;
-        Run(KeyId, () => Await(Service.RequestAsync(KeyReference.Parse(KeyId), ChangeId, Reason, Cancellation)));
+        RunOperation(OperationRunner, new KeyRecoveryRequest(KeyReference.Parse(KeyId), ChangeId, Reason), KeyId);
     }
 }

@@ -26,6 +26,6 @@ public sealed class RestoreEncryptionKeyCommand : RecoveryCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(KeyId, $"Restore (cancel deletion, enable) under {ChangeId}")) return;
-        Run(KeyId, () => Await(Service.RestoreAsync(KeyReference.Parse(KeyId), ChangeId, MfaCode, Cancellation)));
+        RunOperation(OperationRunner, new Restore(KeyReference.Parse(KeyId), ChangeId, MfaCode), KeyId);
     }
 }

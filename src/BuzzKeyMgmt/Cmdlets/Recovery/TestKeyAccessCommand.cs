@@ -18,6 +18,9 @@ public sealed class TestKeyAccessCommand : RecoveryCmdlet
     [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
     public string? MfaCode { get; set; }
 
-    protected override void ProcessRecord() =>
-        Run(KeyId, () => Await(Service.TestAccessAsync(KeyReference.Parse(KeyId), MfaCode, Cancellation)));
+    protected override void ProcessRecord()
+    {
+        var session = CurrentSession;
+        RunOperation(OperationRunner, new AccessTest(KeyReference.Parse(KeyId), MfaCode, session.IncidentId, session.ChangeId), KeyId);
+    }
 }

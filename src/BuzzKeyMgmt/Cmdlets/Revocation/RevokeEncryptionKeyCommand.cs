@@ -1,9 +1,9 @@
 using System.Management.Automation;
-using BuzzKeyMgmt.Engine;
 using BuzzKeyMgmt.Engine.Audit;
 using BuzzKeyMgmt.Engine.Identity;
 using BuzzKeyMgmt.Engine.Kms;
 using BuzzKeyMgmt.Engine.Operations.Revocation;
+using BuzzKeyMgmt.Engine.Operations.Runner;
 using BuzzKeyMgmt.Validation;
 
 namespace BuzzKeyMgmt.Cmdlets.Revocation;
@@ -44,9 +44,7 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private Revoker? _revoker;
-
-    protected override void EndProcessing() => _revoker?.Dispose();
+    private OperationRunner? _runner;
     private KeyMgmtSession? _session;
 
     protected override void BeginProcessing()
@@ -55,14 +53,12 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-PendingWindowDays applies only with -ScheduleDeletion."),
                 "PendingWindowWithoutDeletion", ErrorCategory.InvalidArgument, PendingWindowDays));
         _session = RequireSession(Session);
-        var located = AuditLocator.Locate(_session.Environment);
-        var trail = AuditLocator.Trail(located);
-        var policy = PolicyOrDefault(trail);
+        _runner = Runner(_session);
+        var policy = PolicyOrDefault(_runner.Trail);
         if (!policy.IsValidIncidentId(IncidentId))
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(
                     $"'{IncidentId}' is not an incident id: expected the policy's pattern {policy.IncidentIdPattern}, e.g. INC-2026-0042."),
                 "IncidentIdInvalid", ErrorCategory.InvalidArgument, IncidentId));
-        _revoker = new Revoker(_session, trail);
     }
 
     protected override void ProcessRecord()
@@ -71,28 +67,15 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
         var explicitGate = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")
                            || SessionState.PSVariable.GetValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
         if (!(Force && !explicitGate) && !ShouldProcess($"KMS key {KeyId} in '{_session!.Environment}'", action)) return;
-        try
-        {
-            var result = Await(_revoker!.RevokeAsync(new RevocationRequest(KeyReference.Parse(KeyId), IncidentId, Reason, ScheduleDeletion, PendingWindowDays, MfaCode), Cancellation));
-            foreach (var warning in result.Warnings) WriteWarning(warning);
-            WriteObject(result);
-        }
-        catch (RevocationFailedException ex)
-        {
-            foreach (var warning in ex.Warnings) WriteWarning(warning);
-            WriteError(ToErrorRecord(ex, KeyId));
-        }
-        catch (KeyMgmtException ex)
-        {
-            WriteError(ToErrorRecord(ex, KeyId));
-        }
+        RunOperation(_runner!, new Engine.Operations.Revocation.Revocation(
+            new RevocationRequest(KeyReference.Parse(KeyId), IncidentId, Reason, ScheduleDeletion, PendingWindowDays, MfaCode)), KeyId);
     }
 
     private static Engine.Policy.PolicySettings PolicyOrDefault(AuditTrail trail)
     {
         try
         {
-            return trail.Store.GetPolicy();
+            return trail.Use(store => store.GetPolicy());
         }
         catch (AuditStoreException)
         {

@@ -1,5 +1,4 @@
 using BuzzKeyMgmt.Engine;
-using BuzzKeyMgmt.Engine.Training;
 using BuzzKeyMgmt.Sandbox;
 
 namespace BuzzKeyMgmt.Cmdlets.Sandbox;
@@ -11,7 +10,7 @@ public abstract class SandboxCmdlet : KeyMgmtCmdlet
     {
         try
         {
-            return SandboxHost.Require();
+            return Context.Sandbox.Require();
         }
         catch (KeyMgmtException ex)
         {

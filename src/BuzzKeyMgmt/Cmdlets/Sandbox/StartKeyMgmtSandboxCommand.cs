@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using BuzzKeyMgmt.Engine;
-using BuzzKeyMgmt.Engine.Training;
 using BuzzKeyMgmt.Sandbox;
 
 namespace BuzzKeyMgmt.Cmdlets.Sandbox;
@@ -32,7 +31,7 @@ public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
         SandboxServer server;
         try
         {
-            server = SandboxHost.Start(Port, enforceQuotas: !NoQuotas, DateHeaderSkew);
+            server = Context.Sandbox.Start(Port, enforceQuotas: !NoQuotas, DateHeaderSkew);
         }
         catch (KeyMgmtException ex)
         {
@@ -54,7 +53,7 @@ public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
         }
         finally
         {
-            SandboxHost.Stop();
+            Context.Sandbox.Stop();
         }
     }
 }

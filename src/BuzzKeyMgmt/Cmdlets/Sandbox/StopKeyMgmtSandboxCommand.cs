@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using BuzzKeyMgmt.Engine.Training;
 
 namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 
@@ -11,6 +10,6 @@ public sealed class StopKeyMgmtSandboxCommand : KeyMgmtCmdlet
 {
     protected override void EndProcessing()
     {
-        if (!SandboxHost.Stop()) WriteWarning("No sandbox is running in this session.");
+        if (!Context.Sandbox.Stop()) WriteWarning("No sandbox is running in this session.");
     }
 }

@@ -58,6 +58,20 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
         return next.IsCompletedSuccessfully ? next.Result : Await(next.AsTask());
     }
 
+    /// <summary>Ends the fleet read however the pipeline ended (done, Select-Object -First, Ctrl+C): the reader cancels
+    /// its workers, and this waits until none is running, so nothing goes on reading the fleet after the command.</summary>
+    private static void StopReading(IAsyncEnumerator<KeyStatusOutcome> results)
+    {
+        try
+        {
+            results.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // The read's own failures were already reported; this only waits for the workers to end.
+        }
+    }
+
     protected override void EndProcessing()
     {
         var session = RequireSession(Session);
@@ -70,7 +84,7 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
             IncludeRotationHistory = IncludeRotationHistory,
             ThrottleLimit = ThrottleLimit,
         };
-        var reader = new KeyStatusReader(session);
+        var reader = new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region));
         var progress = new ProgressRecord(ProgressId, "Reading KMS key status", "Listing keys");
         var fleet = All || Alias.Length > 0 || _keys.Count > 1;
         var shown = Stopwatch.StartNew();
@@ -108,7 +122,7 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
-            _ = results.DisposeAsync();
+            StopReading(results);
         }
     }
 }

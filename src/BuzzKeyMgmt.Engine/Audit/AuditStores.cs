@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using BuzzKeyMgmt.Engine.Audit.Journal;
+using BuzzKeyMgmt.Engine.Configuration;
+
+namespace BuzzKeyMgmt.Engine.Audit;
+
+/// <summary>Which audit store (and local journal) a command uses, and how to show it.</summary>
+public sealed record AuditLocation(string? EnvironmentName, AuditStoreReference? Reference, string JournalPath)
+{
+    /// <summary>Provider and target for people: a SQL Server password never shows.</summary>
+    public string Display => Reference?.ToString() ?? $"{AuditStoreReference.Sqlite}: {AuditStoreFactory.DefaultDatabasePath()} (default)";
+
+    /// <summary>Identifies the store (never shown: a connection string may hold secrets).</summary>
+    internal string Identity => Reference is null ? "default" : $"{Reference.Provider}|{Reference.Target}";
+}
+
+/// <summary>
+/// The audit stores of one context: which one a command uses (the named environment's, else the current session's
+/// environment's, else the default embedded SQLite file in the user's data directory), each with its own journal file
+/// under the data directory's <c>journal/</c> folder (named after the store, never containing its secrets). The default
+/// store is migrated once per context; each store has a <see cref="StoreBreaker"/> shared by every operation of the
+/// context, so an unreachable store costs one connect timeout, not one per row.
+/// </summary>
+public sealed class AuditStores(EnvironmentCatalog environments, Func<string?> currentEnvironment, TimeProvider? realTime = null)
+{
+    private readonly ConcurrentDictionary<string, bool> _migratedDefaults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoreBreaker> _breakers = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = realTime ?? TimeProvider.System;
+
+    /// <summary>How long an unreachable store is skipped after a slow connect failure.</summary>
+    public TimeSpan BreakFor { get; set; } = StoreBreaker.DefaultBreak;
+
+    /// <summary>The store of an environment the caller already holds (a session's own, also in a runspace where that
+    /// environment is not registered, e.g. a session handed to a parallel runspace).</summary>
+    public AuditLocation Locate(KeyMgmtEnvironment environment) =>
+        new(environment.Name, environment.AuditStore, JournalPathFor(environment.AuditStore));
+
+    public AuditLocation Locate(string? environmentName)
+    {
+        var name = environmentName ?? currentEnvironment();
+        AuditStoreReference? reference = null;
+        if (name is not null)
+        {
+            var environment = environments.Find(name)
+                ?? throw new KeyMgmtException("EnvironmentNotFound", FailureKind.ObjectNotFound,
+                    $"No environment named '{name}'.", "See Get-KeyMgmtEnvironment for the known environments.");
+            reference = environment.AuditStore;
+        }
+        return new AuditLocation(name, reference, JournalPathFor(reference));
+    }
+
+    /// <summary>Opens the store. The default embedded store is created and migrated on first use (nothing to set
+    /// up); a store an environment names is migrated only by Initialize-KeyAuditStore, so an unmounted audit disk is
+    /// never silently replaced by a new empty database. An unreachable store is still returned: appends then fail and
+    /// emergency rows go to the journal.</summary>
+    public IAuditStore Open(AuditLocation location, bool migrateDefault = true)
+    {
+        var target = location.Reference?.Target ?? AuditStoreFactory.DefaultDatabasePath();
+        var store = AuditStoreFactory.Open(location.Reference?.Provider ?? AuditStoreReference.Sqlite, target);
+        if (migrateDefault && location.Reference is null && !_migratedDefaults.ContainsKey(target))
+        {
+            try
+            {
+                store.Migrate();
+                _migratedDefaults.TryAdd(target, true);   // once per context and file, not on every command
+            }
+            catch (AuditStoreUnavailableException) { }
+        }
+        return store;
+    }
+
+    /// <summary>The trail operations write through: the store, its journal and its breaker.</summary>
+    public AuditTrail Trail(AuditLocation location) =>
+        new(Open(location), new AuditJournal(location.JournalPath), JournalPolicy.EmergencyOnly, Breaker(location));
+
+    /// <summary>The trail an explicit command uses (Sync-KeyAuditJournal): it always tries the store.</summary>
+    public AuditTrail TrailWithoutBreaker(AuditLocation location) =>
+        new(Open(location), new AuditJournal(location.JournalPath));
+
+    public StoreBreaker Breaker(AuditLocation location) =>
+        _breakers.GetOrAdd(location.Identity, _ => new StoreBreaker(_time) { BreakFor = BreakFor });
+
+    private static string JournalPathFor(AuditStoreReference? reference)
+    {
+        var identity = reference is null ? "default" : $"{reference.Provider}|{reference.Target}";
+        var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16].ToLowerInvariant();
+        return Path.Combine(AuditStoreFactory.DefaultDataDirectory(), "journal", $"{(reference?.Provider ?? "default").ToLowerInvariant()}-{digest}.jsonl");
+    }
+}
+
+/// <summary>What Initialize-KeyAuditStore did: the store, the schema versions it applied now, and the version in force.</summary>
+public sealed record AuditStoreInitialization(string Provider, string Target, IReadOnlyList<int> AppliedVersions, int? SchemaVersion);

@@ -1,0 +1,25 @@
+namespace BuzzKeyMgmt.Engine.Aws;
+
+/// <summary>The AWS services the module calls.</summary>
+public enum AwsService { Kms, Sts, Sns }
+
+/// <summary>
+/// Where each service is reached: an explicit URL per service (a VPC endpoint, the sandbox), or null for the service's
+/// public endpoint in the Region. Real accounts are not uniform: a KMS VPC endpoint answers KMS only, so each service
+/// has its own entry; the sandbox, which serves all three on one URL, is the one case where they coincide.
+/// </summary>
+public sealed record ServiceEndpoints(string? Kms = null, string? Sts = null, string? Sns = null)
+{
+    public static readonly ServiceEndpoints Public = new();
+
+    /// <summary>The same URL for every service (the sandbox, or the one-for-all <c>endpointUrl</c> shorthand).</summary>
+    public static ServiceEndpoints All(string? url) => url is null ? Public : new ServiceEndpoints(url, url, url);
+
+    public string? For(AwsService service) => service switch
+    {
+        AwsService.Kms => Kms,
+        AwsService.Sts => Sts,
+        AwsService.Sns => Sns,
+        _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
+    };
+}

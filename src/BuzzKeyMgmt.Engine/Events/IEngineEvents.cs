@@ -1,0 +1,35 @@
+namespace BuzzKeyMgmt.Engine.Events;
+
+/// <summary>
+/// How the engine tells its caller what it is doing: each step (what PowerShell shows with -Verbose), warnings, and
+/// progress of fleet-wide work. Plain .NET types only: the engine never references PowerShell, and no logging library
+/// is involved (it would load twice across the module's load-context boundary). Implementations must be thread-safe:
+/// the engine reports from worker threads; the cmdlet layer queues the events and writes them on the pipeline thread.
+/// </summary>
+public interface IEngineEvents
+{
+    /// <summary>One step done or begun, for -Verbose: an AWS call and its request id, a read-back, an audit or alert id.</summary>
+    void Step(string message);
+
+    /// <summary>Something the operator must know although the operation went on (audit journaled, alert queued).</summary>
+    void Warning(string message);
+
+    void Progress(ProgressReport report);
+}
+
+/// <summary>Progress of one activity; <see cref="PercentComplete"/> -1 when the total is not known yet.</summary>
+public sealed record ProgressReport(int ActivityId, string Activity, string Status, int PercentComplete = -1, bool Completed = false);
+
+/// <summary>Drops every event (engine calls made without a listener, e.g. from tests that do not look).</summary>
+public sealed class NullEngineEvents : IEngineEvents
+{
+    public static readonly NullEngineEvents Instance = new();
+
+    private NullEngineEvents() { }
+
+    public void Step(string message) { }
+
+    public void Warning(string message) { }
+
+    public void Progress(ProgressReport report) { }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Context;
+using BuzzKeyMgmt.Engine.Identity;
+
+namespace BuzzKeyMgmt.Engine.Operations.Runner;
+
+/// <summary>
+/// The two audit rows of one operation, sharing an OperationId: a Started row (with the intent) before anything
+/// changes, and a Completed row with the outcome, per-step timings, error and the id of the alert that will follow. Who
+/// (caller ARN, operator, OS user), where (host, address) come from the session and the context's <see cref="ClientHost"/>;
+/// what and why from the operation. A Started row may go to the journal only for an emergency (any other operation is
+/// refused without it); a Completed row always may, because by then a change may have been made and must not go
+/// unrecorded. Journaling warns once per operation.
+/// </summary>
+public sealed class OperationAudit
+{
+    private readonly AuditTrail _trail;
+    private readonly AuditEntry _template;
+    private readonly Action<string> _warn;
+
+    public OperationAudit(AuditTrail trail, KeyMgmtSession session, ClientHost host, string operation, bool isEmergency,
+        string? incidentId, string? changeId, string? reason, Action<string> warn)
+    {
+        _trail = trail;
+        _warn = warn;
+        _template = new AuditEntry
+        {
+            OperationId = Guid.NewGuid(),
+            Environment = session.Environment,
+            Operation = operation,
+            IsEmergency = isEmergency,
+            IncidentId = incidentId,
+            ChangeId = changeId,
+            Reason = reason,
+            OperatorArn = session.CallerArn,
+            OperatorName = $"{session.Operator} ({host.UserName})",
+            ClientHost = host.MachineName,
+            ClientAddress = host.Address,
+        };
+        Clock = session.Clock;
+    }
+
+    private TimeProvider Clock { get; }
+    public bool Journaled { get; private set; }
+    public Guid OperationId => _template.OperationId;
+    public AuditRecord? StartedRecord { get; private set; }
+
+    public AuditRecord Started(ResolvedKey key, string intent) =>
+        StartedRecord = Append(_template with
+        {
+            AuditId = Guid.NewGuid(), Phase = AuditPhase.Started, Outcome = AuditOutcome.Pending, KeyId = key.KeyId, KeyArn = key.Arn,
+            Alias = key.Alias, Details = JsonSerializer.Serialize(new { intent }),
+        }, allowJournal: _template.IsEmergency);
+
+    public AuditRecord Completed(Guid auditId, ResolvedKey key, AuditOutcome outcome, long durationMs, string? errorCode, string? errorMessage,
+        string? alertId, object details) =>
+        Append(_template with
+        {
+            AuditId = auditId, Phase = AuditPhase.Completed, Outcome = outcome, KeyId = key.KeyId, KeyArn = key.Arn, Alias = key.Alias,
+            DurationMs = durationMs, ErrorCode = errorCode, ErrorMessage = Truncate(errorMessage, 2000),
+            AlertMessageId = alertId, Details = JsonSerializer.Serialize(details),
+        }, allowJournal: true);
+
+    private AuditRecord Append(AuditEntry entry, bool allowJournal)
+    {
+        var result = _trail.Append(entry with { OccurredAtUtc = Clock.GetUtcNow() }, allowJournal);
+        if (result.Journaled)
+        {
+            if (!Journaled && result.Warning is not null) _warn(result.Warning);   // one warning per operation
+            Journaled = true;
+        }
+        return result.Record;
+    }
+
+    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";
+}

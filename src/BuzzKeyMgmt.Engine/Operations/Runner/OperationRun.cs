@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using Amazon.Runtime;
+using BuzzKeyMgmt.Engine.Alerts;
+using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Aws;
+using BuzzKeyMgmt.Engine.Events;
+using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Engine.Kms;
+
+namespace BuzzKeyMgmt.Engine.Operations.Runner;
+
+/// <summary>
+/// One run of one operation: the session, its role session once taken, the quota gates of its account-Region, the audit
+/// rows, per-step timings, warnings and events. It owns the two tokens of a stop: <see cref="Stop"/> (Ctrl+C) ends
+/// everything until a change was sent; from then on <see cref="Token"/> is a grace token that lets the change finish and
+/// be read back for <see cref="OperationRunner.GracePeriod"/> after the stop, so the audit records the key's real state.
+/// </summary>
+public sealed class OperationRun : IDisposable
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<string, long> _steps = new(StringComparer.Ordinal);
+    private readonly List<string> _warnings = new();
+    private readonly CancellationTokenSource _grace = new();
+    private readonly CancellationTokenRegistration _onStop;
+
+    internal OperationRun(KeyMgmtSession session, AuditTrail trail, KmsQuotaGates gates, IEngineEvents events, AlertSender? alerts,
+        CancellationToken stop, TimeSpan grace)
+    {
+        Session = session;
+        Trail = trail;
+        Gates = gates;
+        Events = events;
+        Alerts = alerts;
+        Stop = stop;
+        _onStop = stop.Register(() => _grace.CancelAfter(grace));
+    }
+
+    public KeyMgmtSession Session { get; }
+
+    /// <summary>The session holding the operation's role (the caller's own when it holds it, or none is needed).</summary>
+    public KeyMgmtSession? RoleSession { get; internal set; }
+    public AuditTrail Trail { get; }
+    public IAuditStore Store => Trail.Store;
+    public KmsQuotaGates Gates { get; }
+    public IEngineEvents Events { get; }
+    internal AlertSender? Alerts { get; }
+    public CancellationToken Stop { get; }
+
+    /// <summary>True once a change was sent to AWS: a stop then no longer cancels the calls in flight.</summary>
+    public bool ChangeSent { get; private set; }
+
+    /// <summary>The token every call of this run uses: the stop until a change was sent, then the grace token.</summary>
+    public CancellationToken Token => ChangeSent ? _grace.Token : Stop;
+
+    public ResolvedKey Target { get; internal set; } = new("", null, null, null);
+
+    /// <summary>The key's state when the run began (to tell "nothing changed" after a stop).</summary>
+    public string? InitialState => Target.Metadata?.KeyState?.Value;
+    public ReadBack? ReadBack { get; internal set; }
+    public OperationAudit Audit { get; internal set; } = null!;
+    public AuditRecord? CompletedRecord { get; internal set; }
+    public AuditOutcome Outcome { get; internal set; } = AuditOutcome.Pending;
+    public AlertSendResult? Alert { get; internal set; }
+    public string? AlertId { get; internal set; }
+    public bool Stopped { get; internal set; }
+
+    public DateTimeOffset Now => Session.Clock.GetUtcNow();
+    public TimeSpan Elapsed => _clock.Elapsed;
+    public IReadOnlyDictionary<string, long> Steps => _steps;
+    public IReadOnlyList<string> Warnings => _warnings;
+    public bool Journaled => Audit?.Journaled ?? false;
+
+    public void Warn(string message)
+    {
+        _warnings.Add(message);
+        Events.Warning(message);
+    }
+
+    public void Say(string message) => Events.Step(message);
+
+    /// <summary>Times one step and records it for the Completed row.</summary>
+    public async Task<T> StepAsync<T>(string name, Func<Task<T>> step)
+    {
+        var started = _clock.ElapsedMilliseconds;
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        finally
+        {
+            _steps[name] = _clock.ElapsedMilliseconds - started;
+        }
+    }
+
+    public async Task StepAsync(string name, Func<Task> step) =>
+        await StepAsync<bool>(name, async () => { await step().ConfigureAwait(false); return true; }).ConfigureAwait(false);
+
+    /// <summary>A KMS call at the operation's quota gate with <see cref="Token"/>, told to -Verbose with its request id.
+    /// Reads go through the caller's session; <paramref name="asRole"/> uses the role session.</summary>
+    public async Task<T> KmsAsync<T>(string operation, Func<IAmazonKeyManagementService, CancellationToken, Task<T>> call, bool asRole = false)
+        where T : AmazonWebServiceResponse
+    {
+        var kms = (asRole ? RoleSession ?? Session : Session).Kms;
+        var token = Token;
+        await Gates.WaitAsync(operation, token).ConfigureAwait(false);
+        var response = await call(kms, token).ConfigureAwait(false);
+        Say($"{operation} answered (request id {response.ResponseMetadata?.RequestId ?? "none"}).");
+        return response;
+    }
+
+    /// <summary>
+    /// A KMS call that changes the key, as the role session. Refused when a stop came first (nothing is sent after Ctrl+C);
+    /// once sent it is not cancelled by a stop: it finishes, within the grace period, and is read back.
+    /// </summary>
+    public Task<T> ChangeAsync<T>(string step, string operation, Func<IAmazonKeyManagementService, CancellationToken, Task<T>> call)
+        where T : AmazonWebServiceResponse
+    {
+        Stop.ThrowIfCancellationRequested();
+        ChangeSent = true;
+        return StepAsync(step, () => KmsAsync(operation, call, asRole: true));
+    }
+
+    /// <summary>A change of the audit store itself (a recovery request, an approval): same stop rule as AWS changes.</summary>
+    public T StoreChange<T>(string step, Func<T> change)
+    {
+        Stop.ThrowIfCancellationRequested();
+        ChangeSent = true;
+        var started = _clock.ElapsedMilliseconds;
+        try
+        {
+            return change();
+        }
+        finally
+        {
+            _steps[step] = _clock.ElapsedMilliseconds - started;
+        }
+    }
+
+    /// <summary>Reads the key back until it shows <paramref name="expected"/> (bounded; see <see cref="KeyStateWaiter"/>).</summary>
+    public async Task<(bool Reached, KeyMetadata Last)> WaitForStateAsync(string keyId, KeyState expected)
+    {
+        var (reached, last, reads) = await KeyStateWaiter.WaitForAsync(Session.Kms, Gates, keyId, expected, Token).ConfigureAwait(false);
+        Say(reached ? $"Read back: {Target.Display} is {last.KeyState} ({reads} read(s))." : $"Read back: {Target.Display} still reads {last.KeyState} after {reads} reads, {expected} expected.");
+        return (reached, last);
+    }
+
+    /// <summary>A failure in this run's words: store refusals keep their codes, AWS errors name the key.</summary>
+    public KeyMgmtException Explain(Exception failure, string purpose) => failure switch
+    {
+        KeyMgmtException known => known,
+        AuditStoreException a => new KeyMgmtException(a is AuditStoreUnavailableException ? "AuditStoreUnavailable" : a.Code,
+            a.Code is AuditErrorCodes.SelfApproval or AuditErrorCodes.DuplicateApproval ? FailureKind.PermissionDenied
+                : a is AuditStoreUnavailableException ? FailureKind.ResourceUnavailable : FailureKind.InvalidOperation,
+            a is AuditStoreUnavailableException
+                ? $"Refused: the audit store cannot be reached, and {purpose.ToLowerInvariant()} is only done with its audit record. {a.Message}"
+                : a.Message,
+            a is AuditStoreUnavailableException ? "Bring the audit store back (Test-KeyMgmtEnvironment), then retry." : null, a),
+        _ => AwsErrors.Translate(failure, purpose + " of", Target.Display.Length > 0 ? Target.Display : null, Session.Environment),
+    };
+
+    internal void Record(string step, long milliseconds) => _steps[step] = milliseconds;
+
+    public void Dispose()
+    {
+        _onStop.Dispose();
+        _grace.Dispose();
+    }
+}

@@ -1,0 +1,218 @@
+using System.Runtime.ExceptionServices;
+using BuzzKeyMgmt.Engine.Alerts;
+using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Context;
+using BuzzKeyMgmt.Engine.Events;
+using BuzzKeyMgmt.Engine.Identity;
+
+namespace BuzzKeyMgmt.Engine.Operations.Runner;
+
+/// <summary>
+/// The one path every state-changing operation takes:
+/// validate → resolve → audit Started (with the intent) → role session (cached) → act, each step timed → read back →
+/// audit Completed (durably; journaled if the store fails by then) → alert (outbox first, then publish; the alert id is
+/// made here so the Completed row names it before anything is published) → typed result with its warnings.
+/// Every failure at any step, resolve and role included, ends in a Completed row and an <see cref="OperationFailedException"/>
+/// (never a raw SDK exception). A stop before a change was sent changes nothing (Completed: Cancelled); a stop after it
+/// lets the change finish and be read back within <see cref="GracePeriod"/>, and records the key's real state.
+/// One runner serves one session (and its cmdlet's pipeline): role sessions, clients and quota gates are reused.
+/// </summary>
+public sealed class OperationRunner : IDisposable
+{
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(10);
+
+    private readonly KeyMgmtContext _context;
+    private readonly KeyMgmtSession _session;
+    private readonly IEngineEvents _events;
+    private readonly Lazy<AuditTrail> _trail;
+    private readonly Lazy<AlertSender?> _alerts;
+
+    /// <param name="trail">The audit trail; default: the session's environment's store and journal.</param>
+    /// <param name="outbox">The alert outbox; default: the environment's in the user's data directory.</param>
+    public OperationRunner(KeyMgmtContext context, KeyMgmtSession session, IEngineEvents? events = null, AuditTrail? trail = null,
+        AlertOutbox? outbox = null)
+    {
+        _context = context;
+        _session = session;
+        _events = events ?? NullEngineEvents.Instance;
+        _trail = new Lazy<AuditTrail>(() => trail ?? context.Audit.Trail(context.Audit.Locate(session.EnvironmentInfo)));
+        _alerts = new Lazy<AlertSender?>(() => AlertSender.ForSession(session, outbox));
+    }
+
+    /// <summary>How long, after a stop, a change already sent may take to finish and be read back.</summary>
+    public TimeSpan GracePeriod { get; init; } = DefaultGracePeriod;
+
+    public AuditTrail Trail => _trail.Value;
+
+    public async Task<TResult> RunAsync<TResult>(KeyOperation<TResult> operation, CancellationToken stop)
+    {
+        using var run = new OperationRun(_session, _trail.Value, _context.Gates.For(_session.AccountId, _session.Region), _events,
+            operation.SendsAlert ? _alerts.Value : null, stop, GracePeriod);
+        try
+        {
+            operation.Validate(run);   // bad input: nothing is sent, nothing is written
+        }
+        catch (Exception ex) when (ex is not KeyMgmtException)
+        {
+            throw new OperationFailedException(operation.Explain(run, ex), AuditOutcome.Failed, null, false, run.Warnings, null, stopped: false);
+        }
+        run.Audit = new OperationAudit(run.Trail, _session, _context.Host, operation.AuditName, operation.IsEmergency,
+            operation.IncidentId, operation.ChangeId, operation.Reason, run.Warn);
+        Exception? resolveFailure = null;
+        try
+        {
+            run.Target = await run.StepAsync("resolve", () => operation.ResolveAsync(run)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            throw;   // stopped before anything was written or sent
+        }
+        catch (Exception ex)
+        {
+            resolveFailure = ex;
+            run.Target = new ResolvedKey(operation.Key?.Value ?? "", null, operation.Key?.AliasName, null);
+        }
+
+        WriteStarted(operation, run);
+        KeyMgmtException? failure = null;
+        try
+        {
+            if (resolveFailure is not null) ExceptionDispatchInfo.Throw(resolveFailure);
+            if (run.Target.Metadata is null && operation.Key is not null) throw operation.NotFound(run);
+            await operation.CheckAsync(run).ConfigureAwait(false);
+            if (operation.NeedsChange(run))
+            {
+                run.RoleSession = await run.StepAsync("assumeRole",
+                    () => _session.ForRoleAsync(operation.Role, operation.MfaCode, operation.Purpose, run.Token)).ConfigureAwait(false);
+                if (!ReferenceEquals(run.RoleSession, _session)) run.Say($"Acting as {run.RoleSession.CallerArn} ({operation.Role}).");
+                await operation.ActAsync(run).ConfigureAwait(false);
+                run.ReadBack = await run.StepAsync("verify", () => operation.ReadBackAsync(run)).ConfigureAwait(false);
+            }
+            else
+            {
+                run.ReadBack = operation.Unchanged(run);
+                run.Say($"{run.Target.Display} is already {run.ReadBack.State}: nothing to change.");
+            }
+            if (run.ReadBack.Reached) operation.Conclude(run);
+            else failure = new KeyMgmtException("VerificationFailed", FailureKind.InvalidResult, operation.NotVerified(run, run.ReadBack),
+                "Check the key with Get-KeyStatus and run the operation again.");
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            run.Stopped = true;
+            failure = await AfterStopAsync(operation, run).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = operation.Explain(run, ex);
+        }
+
+        run.Outcome = failure is null ? AuditOutcome.Succeeded
+            : run.Stopped && (!run.ChangeSent || run.ReadBack is { } seen && seen.State == run.InitialState) ? AuditOutcome.Cancelled
+            : AuditOutcome.Failed;
+        WriteCompleted(operation, run, failure);
+        await SendAlertAsync(operation, run, failure).ConfigureAwait(false);
+
+        if (failure is null || operation.FailureIsResult(run, failure)) return operation.Result(run);
+        throw new OperationFailedException(failure, run.Outcome, run.CompletedRecord?.AuditId, run.Journaled, run.Warnings,
+            run.ReadBack?.State ?? run.InitialState, run.Stopped);
+    }
+
+    /// <summary>A stop came. Before a change was sent: nothing changed. After: read back (grace token) and say what is true.</summary>
+    private async Task<KeyMgmtException?> AfterStopAsync<T>(KeyOperation<T> operation, OperationRun run)
+    {
+        if (!run.ChangeSent)
+            return new KeyMgmtException("OperationStopped", FailureKind.OperationStopped,
+                $"{operation.Purpose} of {run.Target.Display} was stopped before any change was sent: nothing changed.");
+        try
+        {
+            run.ReadBack = await run.StepAsync("verifyAfterStop", () => operation.ReadBackAsync(run)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return new KeyMgmtException("OperationStopped", FailureKind.OperationStopped,
+                $"{operation.Purpose} of {run.Target.Display} was stopped after a change was sent, and its result could not be read back " +
+                $"within {GracePeriod.TotalSeconds:0} s ({ex.GetBaseException().Message}).",
+                "Check the key with Get-KeyStatus.", ex);
+        }
+        if (run.ReadBack.Reached)
+        {
+            run.Say($"Stopped, but the change had been sent: {run.Target.Display} reads {run.ReadBack.State}; recorded as done.");
+            operation.Conclude(run);
+            return null;
+        }
+        return new KeyMgmtException("OperationStopped", FailureKind.OperationStopped,
+            run.ReadBack.State == run.InitialState
+                ? $"{operation.Purpose} of {run.Target.Display} was stopped: the key still reads {run.ReadBack.State}, nothing changed."
+                : $"{operation.Purpose} of {run.Target.Display} was stopped part-way: the key now reads {run.ReadBack.State} (it read {run.InitialState}).",
+            "Check the key with Get-KeyStatus and run the operation again to finish it.");
+    }
+
+    /// <summary>The Started row. Refused (nothing more happens) when it cannot be written, except for an emergency, which
+    /// goes on with a warning: revocation is never blocked by the audit trail.</summary>
+    private static void WriteStarted<T>(KeyOperation<T> operation, OperationRun run)
+    {
+        try
+        {
+            var started = run.Audit.Started(run.Target, operation.Intent(run));
+            run.Say($"Audit Started row {started.AuditId}{(run.Journaled ? " (journaled)" : "")}: {operation.Intent(run)}");
+        }
+        catch (Exception ex) when (operation.IsEmergency && ex is AuditStoreException or IOException or UnauthorizedAccessException)
+        {
+            run.Warn($"The Started audit row of this emergency could not be written to the store or the journal ({ex.Message}); the revocation goes on.");
+        }
+        catch (Exception ex) when (ex is AuditStoreException or IOException or UnauthorizedAccessException)
+        {
+            var refusal = operation.Explain(run, ex is AuditStoreException ? ex : new AuditStoreUnavailableException(ex.Message, ex));
+            throw new OperationFailedException(refusal, AuditOutcome.Failed, null, false, run.Warnings, run.InitialState, stopped: false);
+        }
+    }
+
+    private static void WriteCompleted<T>(KeyOperation<T> operation, OperationRun run, KeyMgmtException? failure)
+    {
+        var auditId = Guid.NewGuid();
+        run.AlertId = operation.SendsAlert && run.Alerts is not null ? Guid.NewGuid().ToString("N") : null;
+        var details = new
+        {
+            steps = run.Steps,
+            details = operation.Details(run),
+            state = run.ReadBack?.State,
+            stopped = run.Stopped ? true : (bool?)null,
+        };
+        try
+        {
+            run.CompletedRecord = run.Audit.Completed(auditId, run.Target, run.Outcome, (long)run.Elapsed.TotalMilliseconds,
+                failure?.ErrorId, failure?.Message, run.AlertId, details);
+            run.Say($"Audit Completed row {auditId}: {run.Outcome}{(run.Journaled ? " (journaled)" : "")}.");
+        }
+        catch (Exception ex) when (ex is AuditStoreException or IOException or UnauthorizedAccessException)
+        {
+            run.Warn($"The Completed audit row {auditId} ({run.Outcome}) could not be written to the store or the journal: {ex.Message}");
+        }
+    }
+
+    private static async Task SendAlertAsync<T>(KeyOperation<T> operation, OperationRun run, KeyMgmtException? failure)
+    {
+        if (run.AlertId is null || run.Alerts is null) return;
+        var session = run.Session;
+        run.Alert = await run.Alerts.SendAsync(new KeyAlert
+        {
+            AlertId = run.AlertId, Environment = session.Environment, Operation = operation.AuditName,
+            Outcome = run.Outcome == AuditOutcome.Succeeded ? KeyAlert.Succeeded : KeyAlert.Failed,
+            KeyId = run.Target.KeyId, KeyArn = run.Target.Arn, Alias = run.Target.Alias, IncidentId = operation.IncidentId,
+            ChangeId = operation.ChangeId, Operator = session.Operator, OperatorArn = session.CallerArn, ErrorCode = failure?.ErrorId,
+            ErrorMessage = failure?.Message, Timings = new Dictionary<string, long>(run.Steps), AuditId = run.CompletedRecord?.AuditId.ToString(),
+            OccurredAtUtc = run.Now, Journaled = run.Journaled,
+        }, run.Token).ConfigureAwait(false);
+        if (run.Alert.Delivery == AlertDelivery.Published)
+            run.Say($"Alert {run.AlertId} published (SNS message id {run.Alert.MessageId}).");
+        else
+            run.Warn($"The alert could not be published ({run.Alert.ErrorCode}: {run.Alert.ErrorMessage}); it is " +
+                     (run.Alert.Delivery == AlertDelivery.Queued ? $"queued in {run.Alert.OutboxPath} and will be retried by Sync-KeyAuditJournal." : "LOST: the outbox could not be written."));
+    }
+
+    public void Dispose()
+    {
+        if (_alerts.IsValueCreated) _alerts.Value?.Dispose();
+    }
+}
