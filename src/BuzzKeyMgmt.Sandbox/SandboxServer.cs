@@ -99,13 +99,33 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The sandbox's time (real time plus whatever <see cref="SandboxClock.Advance"/> added).</summary>
     public SandboxClock Clock { get; }
 
-    /// <summary>The current 6-digit TOTP of an MFA device at the sandbox clock (root's device when null).</summary>
+    /// <summary>
+    /// The 6-digit TOTP code to type now for an MFA device (root's device when null): a code the sandbox's STS AssumeRole
+    /// accepts right now. Codes are single-use, as on AWS: AssumeRole refuses a code whose 30-second time step is at or below
+    /// the last one accepted for the device. So this returns the code of the current step, or of the next step when the
+    /// current one was used (both are inside the ±1 step window). When both were used, it moves <see cref="Clock"/> forward
+    /// just far enough that a fresh step is inside the window (to the start of the next step: at most 30 seconds) and
+    /// returns that fresh step's code: like waiting for the authenticator's next code, without the wait. Session expiry
+    /// and key windows follow the clock too. Getting a code does not use it (only a successful AssumeRole does), so two
+    /// callers given the same code cannot both assume a role with it.
+    /// </summary>
+    /// <exception cref="ArgumentException">No sandbox MFA device has that serial.</exception>
     public string GetMfaCode(string? serialNumber = null)
     {
-        var owner = serialNumber is null ? Root : _identities.PrincipalByMfaSerial(serialNumber)
-            ?? throw new ArgumentException($"No sandbox MFA device '{serialNumber}'.", nameof(serialNumber));
-        return _mfa.CurrentCode(owner.MfaSecretBase32);
+        var owner = MfaOwner(serialNumber);
+        return _mfa.CodeToType(owner.MfaSerial, owner.MfaSecretBase32);
     }
+
+    /// <summary>
+    /// What an MFA device displays at this instant (the current 30-second step's code at the sandbox clock), whether or not
+    /// that code was already used; for showing a reused code being refused. Use <see cref="GetMfaCode"/> for a code that works.
+    /// </summary>
+    /// <exception cref="ArgumentException">No sandbox MFA device has that serial.</exception>
+    public string CurrentMfaCode(string? serialNumber = null) => _mfa.CurrentCode(MfaOwner(serialNumber).MfaSecretBase32);
+
+    private SandboxPrincipal MfaOwner(string? serialNumber) =>
+        serialNumber is null ? Root : _identities.PrincipalByMfaSerial(serialNumber)
+            ?? throw new ArgumentException($"No sandbox MFA device '{serialNumber}'.", nameof(serialNumber));
 
     /// <summary>Every SNS message published so far, in order.</summary>
     public IReadOnlyList<PublishedMessage> Messages => _services.Sns.Messages;
