@@ -48,7 +48,7 @@ public sealed class SandboxServer : IDisposable
         _services = new SandboxServices
         {
             AccountId = AccountId, Region = Region, Identities = _identities,
-            Verifier = new SigV4Verifier(_identities, Region, Clock), Faults = Faults, Quotas = new KmsQuotas(),
+            Verifier = new SigV4Verifier(_identities, Region, Clock), Faults = Faults, Requests = new RequestCounter(), Quotas = new KmsQuotas(),
             EnforceQuotas = () => _enforceQuotas, Kms = Kms,
             Sts = new StsService(_identities, _mfa, Clock), Sns = new SnsService(AccountId, Region, Clock),
         };
@@ -132,6 +132,20 @@ public sealed class SandboxServer : IDisposable
 
     /// <summary>Injected faults (throttling, internal errors, timeouts, latency, dropped connections).</summary>
     public FaultInjector Faults { get; }
+
+    /// <summary>
+    /// How many requests reached the sandbox for <paramref name="target"/>, named as in fault rules: "KMS.DescribeKey",
+    /// "STS.AssumeRole", "SNS.Publish" (service case-insensitive). A request counts once its SigV4 signature is valid and it
+    /// names a known operation, before faults, latency, quotas and permissions: a request then refused (injected fault,
+    /// throttling, access denied, invalid MFA code, bad parameters) counts; one refused for its signature, framing, method,
+    /// action or version does not. Only HTTP requests count (not in-process calls such as <see cref="SeedKeys"/>); counts
+    /// only grow, from 0 when the sandbox starts.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not an operation the sandbox serves.</exception>
+    public long RequestCount(string target) => _services.Requests.Get(target);
+
+    /// <summary>A snapshot of every non-zero <see cref="RequestCount"/>, by target ("KMS.DescribeKey" → 3), in name order.</summary>
+    public IReadOnlyDictionary<string, long> RequestCounts() => _services.Requests.Snapshot();
 
     /// <summary>The emulated KMS behind the HTTP endpoint.</summary>
     public KmsService Kms { get; }
