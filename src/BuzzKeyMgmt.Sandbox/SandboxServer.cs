@@ -48,7 +48,7 @@ public sealed class SandboxServer : IDisposable
         _services = new SandboxServices
         {
             AccountId = AccountId, Region = Region, Identities = _identities,
-            Verifier = new SigV4Verifier(_identities, Region, Clock), Faults = Faults, Quotas = new KmsQuotas(),
+            Verifier = new SigV4Verifier(_identities, Region, Clock), Faults = Faults, Requests = new RequestCounter(), Quotas = new KmsQuotas(),
             EnforceQuotas = () => _enforceQuotas, Kms = Kms,
             Sts = new StsService(_identities, _mfa, Clock), Sns = new SnsService(AccountId, Region, Clock),
         };
@@ -99,19 +99,53 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The sandbox's time (real time plus whatever <see cref="SandboxClock.Advance"/> added).</summary>
     public SandboxClock Clock { get; }
 
-    /// <summary>The current 6-digit TOTP of an MFA device at the sandbox clock (root's device when null).</summary>
+    /// <summary>
+    /// The 6-digit TOTP code to type now for an MFA device (root's device when null): a code the sandbox's STS AssumeRole
+    /// accepts right now. Codes are single-use, as on AWS: AssumeRole refuses a code whose 30-second time step is at or below
+    /// the last one accepted for the device. So this returns the code of the current step, or of the next step when the
+    /// current one was used (both are inside the ±1 step window). When both were used, it moves <see cref="Clock"/> forward
+    /// just far enough that a fresh step is inside the window (to the start of the next step: at most 30 seconds) and
+    /// returns that fresh step's code: like waiting for the authenticator's next code, without the wait. Session expiry
+    /// and key windows follow the clock too. Getting a code does not use it (only a successful AssumeRole does), so two
+    /// callers given the same code cannot both assume a role with it.
+    /// </summary>
+    /// <exception cref="ArgumentException">No sandbox MFA device has that serial.</exception>
     public string GetMfaCode(string? serialNumber = null)
     {
-        var owner = serialNumber is null ? Root : _identities.PrincipalByMfaSerial(serialNumber)
-            ?? throw new ArgumentException($"No sandbox MFA device '{serialNumber}'.", nameof(serialNumber));
-        return _mfa.CurrentCode(owner.MfaSecretBase32);
+        var owner = MfaOwner(serialNumber);
+        return _mfa.CodeToType(owner.MfaSerial, owner.MfaSecretBase32);
     }
+
+    /// <summary>
+    /// What an MFA device displays at this instant (the current 30-second step's code at the sandbox clock), whether or not
+    /// that code was already used; for showing a reused code being refused. Use <see cref="GetMfaCode"/> for a code that works.
+    /// </summary>
+    /// <exception cref="ArgumentException">No sandbox MFA device has that serial.</exception>
+    public string CurrentMfaCode(string? serialNumber = null) => _mfa.CurrentCode(MfaOwner(serialNumber).MfaSecretBase32);
+
+    private SandboxPrincipal MfaOwner(string? serialNumber) =>
+        serialNumber is null ? Root : _identities.PrincipalByMfaSerial(serialNumber)
+            ?? throw new ArgumentException($"No sandbox MFA device '{serialNumber}'.", nameof(serialNumber));
 
     /// <summary>Every SNS message published so far, in order.</summary>
     public IReadOnlyList<PublishedMessage> Messages => _services.Sns.Messages;
 
     /// <summary>Injected faults (throttling, internal errors, timeouts, latency, dropped connections).</summary>
     public FaultInjector Faults { get; }
+
+    /// <summary>
+    /// How many requests reached the sandbox for <paramref name="target"/>, named as in fault rules: "KMS.DescribeKey",
+    /// "STS.AssumeRole", "SNS.Publish" (service case-insensitive). A request counts once its SigV4 signature is valid and it
+    /// names a known operation, before faults, latency, quotas and permissions: a request then refused (injected fault,
+    /// throttling, access denied, invalid MFA code, bad parameters) counts; one refused for its signature, framing, method,
+    /// action or version does not. Only HTTP requests count (not in-process calls such as <see cref="SeedKeys"/>); counts
+    /// only grow, from 0 when the sandbox starts.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not an operation the sandbox serves.</exception>
+    public long RequestCount(string target) => _services.Requests.Get(target);
+
+    /// <summary>A snapshot of every non-zero <see cref="RequestCount"/>, by target ("KMS.DescribeKey" → 3), in name order.</summary>
+    public IReadOnlyDictionary<string, long> RequestCounts() => _services.Requests.Snapshot();
 
     /// <summary>The emulated KMS behind the HTTP endpoint.</summary>
     public KmsService Kms { get; }

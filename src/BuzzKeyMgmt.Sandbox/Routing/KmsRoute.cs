@@ -6,7 +6,7 @@ using BuzzKeyMgmt.Sandbox.Signing;
 namespace BuzzKeyMgmt.Sandbox.Routing;
 
 /// <summary>
-/// awsJson1_1 requests (<c>X-Amz-Target: TrentService.Op</c>): SigV4 (scope "kms") → known operation → faults →
+/// awsJson1_1 requests (<c>X-Amz-Target: TrentService.Op</c>): SigV4 (scope "kms") → known operation → count → faults →
 /// quota → role permission → <see cref="KmsService.Invoke"/>.
 /// </summary>
 internal sealed class KmsRoute(SandboxServices s)
@@ -25,6 +25,7 @@ internal sealed class KmsRoute(SandboxServices s)
             return JsonProtocol.Error(new AwsError("UnknownOperationException", "", 400), requestId);
         var operation = target[TargetPrefix.Length..];
 
+        s.Requests.Count("KMS", operation);
         var fault = s.Faults.Decide("KMS", operation);
         if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
         if (fault.Failure == Realism.FaultKind.DropConnection) return HttpResponseData.Drop();

@@ -9,7 +9,7 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 
 /// <summary>
 /// awsQuery requests (form body or URL query with <c>Action=</c>): the SigV4 credential scope picks the service
-/// ("sts" 2011-06-15, "sns" 2010-03-31) → parameters → Action and Version → faults → the service.
+/// ("sts" 2011-06-15, "sns" 2010-03-31) → parameters → Action and Version → count → faults → the service.
 /// </summary>
 internal sealed class QueryRoute(SandboxServices s)
 {
@@ -43,6 +43,7 @@ internal sealed class QueryRoute(SandboxServices s)
             return QueryProtocol.Error(new AwsError("InvalidAction", $"Could not find operation {action} for version {version}", 400), requestId);
 
         var service = isSts ? "STS" : "SNS";
+        s.Requests.Count(service, action);
         var fault = s.Faults.Decide(service, action);
         if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
         if (fault.Failure == FaultKind.DropConnection) return HttpResponseData.Drop();

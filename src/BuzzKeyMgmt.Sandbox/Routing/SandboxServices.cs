@@ -7,7 +7,7 @@ using BuzzKeyMgmt.Sandbox.Sts;
 
 namespace BuzzKeyMgmt.Sandbox.Routing;
 
-/// <summary>Everything a request may touch: identities, signature checks, realism switches and the three services.</summary>
+/// <summary>Everything a request may touch: identities, signature checks, realism switches, request counts and the three services.</summary>
 internal sealed class SandboxServices
 {
     public required string AccountId { get; init; }
@@ -15,6 +15,7 @@ internal sealed class SandboxServices
     public required IdentityStore Identities { get; init; }
     public required SigV4Verifier Verifier { get; init; }
     public required FaultInjector Faults { get; init; }
+    public required RequestCounter Requests { get; init; }
     public required KmsQuotas Quotas { get; init; }
     public required Func<bool> EnforceQuotas { get; init; }
     public required KmsService Kms { get; init; }

@@ -8,7 +8,7 @@ namespace BuzzKeyMgmt.Sandbox.Sts;
 
 /// <summary>
 /// The emulated STS (awsQuery 2011-06-15): GetCallerIdentity and AssumeRole. Emergency and Recovery require the
-/// caller's own MFA device (TOTP checked at the sandbox clock); Admin does not. Role sessions cannot chain.
+/// caller's own MFA device (TOTP checked at the sandbox clock, each code accepted once); Admin does not. Role sessions cannot chain.
 /// </summary>
 internal sealed class StsService(IdentityStore identities, MfaVerifier mfa, TimeProvider clock)
 {
@@ -45,7 +45,7 @@ internal sealed class StsService(IdentityStore identities, MfaVerifier mfa, Time
         if (mfaGiven)
         {
             bool ok = request.SerialNumber == caller.Principal.MfaSerial && request.TokenCode is not null
-                      && mfa.Verify(caller.Principal.MfaSecretBase32, request.TokenCode);
+                      && mfa.TryAccept(caller.Principal.MfaSerial, caller.Principal.MfaSecretBase32, request.TokenCode);
             if (!ok)
                 return QueryProtocol.Error(new AwsError("AccessDenied",
                     "MultiFactorAuthentication failed with invalid MFA one time pass code.", 403), requestId);

@@ -33,7 +33,7 @@ public class SandboxFixture : IDisposable
         ServiceURL = Server.Endpoint, AuthenticationRegion = Server.Region, MaxErrorRetry = 0, Timeout = TimeSpan.FromSeconds(30),
     });
 
-    /// <summary>Assumes a role as an IAM user with that user's current MFA code; returns session credentials.</summary>
+    /// <summary>Assumes a role as an IAM user with a code from <see cref="SandboxServer.GetMfaCode"/> (one not used yet); returns session credentials.</summary>
     public async Task<(SessionAWSCredentials Credentials, AssumeRoleResponse Response)> AssumeAsync(
         string roleArn, string userName = "operator", string sessionName = "INC-2026-0042", string? sourceIdentity = "operator", bool withMfa = true)
     {
@@ -44,6 +44,17 @@ public class SandboxFixture : IDisposable
         var response = await sts.AssumeRoleAsync(request);
         var c = response.Credentials;
         return (new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), response);
+    }
+
+    /// <summary>Assumes a role (Emergency by default) as an IAM user with that user's MFA device and the given code.</summary>
+    public async Task<AssumeRoleResponse> AssumeWithCodeAsync(string code, string userName = "operator", string? roleArn = null,
+        string sessionName = "INC-2026-0042")
+    {
+        using var sts = Sts(UserCredentials(userName));
+        return await sts.AssumeRoleAsync(new AssumeRoleRequest
+        {
+            RoleArn = roleArn ?? Server.EmergencyRoleArn, RoleSessionName = sessionName, SerialNumber = Server.User(userName).MfaSerial, TokenCode = code,
+        });
     }
 
     public void Dispose()

@@ -2,7 +2,10 @@ using System.Management.Automation;
 
 namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 
-/// <summary>The current 6-digit code of a sandbox MFA device (by the sandbox clock), as an authenticator app would show.</summary>
+/// <summary>
+/// The 6-digit code to type now for a sandbox MFA device (by the sandbox clock), as an authenticator app would show: one not
+/// used yet, since codes are single-use (see <see cref="BuzzKeyMgmt.Sandbox.SandboxServer.GetMfaCode"/>).
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "KeyMgmtSandboxMfaCode", DefaultParameterSetName = "ByUser")]
 [OutputType(typeof(string))]
 public sealed class GetKeyMgmtSandboxMfaCodeCommand : SandboxCmdlet
