@@ -107,6 +107,7 @@ public sealed class OperationRunner : IDisposable
             failure = operation.Explain(run, ex);
         }
 
+        run.Stopped |= stop.IsCancellationRequested;   // a stop while the sent change finished: recorded, not hidden
         run.Outcome = failure is null ? AuditOutcome.Succeeded
             : run.Stopped && (!run.ChangeSent || run.ReadBack is { } seen && seen.State == run.InitialState) ? AuditOutcome.Cancelled
             : AuditOutcome.Failed;

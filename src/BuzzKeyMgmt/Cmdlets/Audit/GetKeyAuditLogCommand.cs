@@ -47,7 +47,7 @@ public sealed class GetKeyAuditLogCommand : AuditCmdlet
         // -Environment picks that environment's store and keeps its rows only. A name no configuration knows (rows of
         // an environment since removed) still filters the session's or the default store.
         _located ??= Environment is not null && Context.Environments.Find(Environment) is null
-            ? Context.Audit.Locate(null)
+            ? Context.Audit.Locate((string?)null)
             : LocateStore();
         _store ??= WithStore(_located, () => Context.Audit.Open(_located));
         var query = new AuditQuery

@@ -1,0 +1,80 @@
+using BuzzKeyMgmt.Engine.Configuration;
+using BuzzKeyMgmt.Engine.Status;
+using BuzzKeyMgmt.Engine.Tests.Operations;
+using BuzzKeyMgmt.Sandbox.Realism;
+
+namespace BuzzKeyMgmt.Engine.Tests.Status;
+
+/// <summary>
+/// A fleet read that ends early (Get-KeyStatus -All | Select-Object -First 5, Ctrl+C) stops every worker before the
+/// enumeration's disposal returns: nothing goes on reading the fleet afterwards, and no worker touches a disposed
+/// semaphore. Each DescribeKey is held 20 ms by the sandbox so that the whole fleet would take seconds.
+/// </summary>
+public sealed class KeyStatusReaderStopTests
+{
+    private static async Task<(RunnerHarness H, Engine.Identity.KeyMgmtSession Session)> FleetAsync(int keys)
+    {
+        var h = new RunnerHarness();
+        h.Server.SeedKeys(keys, "alias/fleet-", rotationMix: false);
+        var session = await h.ConnectAsync(KeyMgmtRole.Admin);
+        h.Server.Faults.Add(FaultRule.Latency("KMS.DescribeKey", TimeSpan.FromMilliseconds(20)));
+        return (h, session);
+    }
+
+    [Fact]
+    public async Task Taking_the_first_five_and_stopping_leaves_no_worker_reading_the_fleet()
+    {
+        // Latent bug: the enumerator was disposed fire-and-forget and nothing cancelled the workers.
+        var (h, session) = await FleetAsync(400);
+        using var _ = h;
+        var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region));
+        var taken = 0;
+
+        await foreach (var outcome in reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 8 }, CancellationToken.None))
+        {
+            Assert.NotNull(outcome.Status);
+            if (++taken == 5) break;   // disposes the enumeration, as Select-Object -First does
+        }
+        var atDispose = h.Server.RequestCount("KMS.DescribeKey");
+        await Task.Delay(500);
+
+        Assert.Equal(atDispose, h.Server.RequestCount("KMS.DescribeKey"));
+        Assert.InRange(atDispose, 5, 100);
+    }
+
+    [Fact]
+    public async Task A_stop_mid_fleet_ends_every_worker_without_an_unobserved_failure()
+    {
+        // Latent bug: the slot semaphore was disposed while running workers still released it.
+        var unobserved = new List<Exception>();
+        void Record(object? sender, UnobservedTaskExceptionEventArgs e) { lock (unobserved) unobserved.Add(e.Exception); }
+        TaskScheduler.UnobservedTaskException += Record;
+        try
+        {
+            var (h, session) = await FleetAsync(400);
+            using var _ = h;
+            var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region));
+            using var stop = new CancellationTokenSource();
+            var read = 0;
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await foreach (var outcome in reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 16 }, stop.Token))
+                    if (++read == 20) stop.Cancel();
+            });
+            var atEnd = h.Server.RequestCount("KMS.DescribeKey");
+            await Task.Delay(300);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
+            Assert.Equal(atEnd, h.Server.RequestCount("KMS.DescribeKey"));
+            Assert.InRange(atEnd, 20, 200);
+            lock (unobserved) Assert.Empty(unobserved.SelectMany(e => e is AggregateException a ? a.InnerExceptions.AsEnumerable() : new[] { e }).OfType<ObjectDisposedException>());
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= Record;
+        }
+    }
+}
