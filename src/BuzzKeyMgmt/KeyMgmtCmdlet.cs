@@ -49,6 +49,21 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
     /// and neither spinning nor finalizers may take CPU from the requests in flight.</summary>
     protected T Await<T>(Task<T> task)
     {
+        // Once the pipeline is stopping, every Write* throws: the engine's work must still be waited for (a change already
+        // sent finishes within its grace period and is audited), so the stop is remembered and thrown after it.
+        PipelineStoppedException? stopping = null;
+        void Drain()
+        {
+            if (stopping is not null) return;
+            try
+            {
+                DrainEvents();
+            }
+            catch (PipelineStoppedException e)
+            {
+                stopping = e;
+            }
+        }
         try
         {
             if (!task.IsCompleted)
@@ -57,12 +72,17 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
                 while (true)
                 {
                     _wake.Reset();
-                    DrainEvents();
+                    Drain();
                     if (task.IsCompleted) break;
                     _wake.Wait();
                 }
             }
-            DrainEvents();
+            Drain();
+            if (stopping is not null)
+            {
+                _ = task.Exception;   // observed: the stop is what the caller sees
+                throw stopping;
+            }
             return task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -95,7 +95,7 @@ Describe 'Stops, roles and lifetimes' {
         try {
             $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
             $null = $ps.AddCommand('Restore-EncryptionKey').AddParameter('KeyId', 'alias/op-4').AddParameter('ChangeId', 'CHG-2026-0107').
-                AddParameter('Session', $session).AddParameter('Confirm', $false)
+                AddParameter('Session', $session).AddParameter('Confirm', $false).AddParameter('Verbose', $true)
             $null = $ps.BeginInvoke()
             Wait-Request 'KMS.EnableKey' $before
             $ps.Stop()

@@ -111,7 +111,7 @@ public static class SessionConnector
         catch (AmazonServiceException ex) when (ex.ErrorCode == "AccessDenied" && ex.Message.Contains("MultiFactorAuthentication", StringComparison.OrdinalIgnoreCase))
         {
             throw new KeyMgmtException("MfaCodeRejected", FailureKind.AuthenticationError,
-                $"STS rejected the MFA code for device {serial}: the code is wrong or has expired.",
+                $"STS rejected the MFA code for device {serial}: the code is wrong, has expired, or was already used (AWS accepts each code once).",
                 "Enter the current code from your MFA device (codes change every 30 seconds) and run Connect-KeyManagement again.", ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
