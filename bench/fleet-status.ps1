@@ -64,8 +64,8 @@ try {
     # Ctrl+C: stop a fleet read two seconds in (PowerShell.Stop is what Ctrl+C does) and time how long it takes.
     $ps = [powershell]::Create()
     $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModulePath).AddStatement()
-    $null = $ps.AddCommand('Connect-KeyManagement').AddParameter('Environment', 'sandbox').AddParameter('Role', 'Admin').AddStatement()
-    $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All')
+    # A new runspace has its own sessions and sandbox registrations: it is handed this session.
+    $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All').AddParameter('Session', (Get-KeyMgmtSession))
     $async = $ps.BeginInvoke()
     Start-Sleep -Seconds 2
     $sw.Restart()

@@ -13,7 +13,7 @@ namespace BuzzKeyMgmt.Engine.Context;
 /// the environments (configuration file plus this context's registrations), the named sessions and the current one,
 /// this context's sandbox, its audit stores (with their breakers), the KMS quota gates per account-Region, and the
 /// facts about the client host. Disposing it closes every session (and their clients) and stops the sandbox.
-/// The engine holds no other state between calls: nothing static.
+/// The engine keeps no other state between calls: its statics are immutable tables (and the diagnostics' shared HttpClient).
 /// </summary>
 public sealed class KeyMgmtContext : IDisposable
 {

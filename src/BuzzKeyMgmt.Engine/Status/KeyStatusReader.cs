@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using BuzzKeyMgmt.Engine.Aws;
+using BuzzKeyMgmt.Engine.Events;
 using BuzzKeyMgmt.Engine.Identity;
 using BuzzKeyMgmt.Engine.Kms;
 
@@ -35,6 +36,12 @@ public sealed class KeyStatusReader
         _gates = gates;
     }
 
+    /// <summary>Where progress of a fleet read (several keys, patterns or -All) is told.</summary>
+    public IEngineEvents Events { get; init; } = NullEngineEvents.Instance;
+
+    /// <summary>At most one progress report this often (tests set zero: one per key).</summary>
+    internal TimeSpan ProgressEvery { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How many keys will be read; -1 until the whole target list is known (a fleet is listed page by
     /// page while the first pages are already being read).</summary>
     public int Total => _total;
@@ -50,6 +57,8 @@ public sealed class KeyStatusReader
         var targets = Channel.CreateUnbounded<Target>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, token), targets.Writer, token);
         var producer = ProduceAsync(targets.Reader.ReadAllAsync(token), query, aliasIndex, results.Writer, token);
+        var progress = query.All || query.AliasPatterns.Count > 0 || query.Keys.Count > 1 ? new FleetProgress(Events, () => _total, ProgressEvery) : null;
+        progress?.Start();
         try
         {
             var pending = new Dictionary<int, KeyStatusOutcome>();
@@ -60,7 +69,9 @@ public sealed class KeyStatusReader
                 while (pending.Remove(next, out var ready))
                 {
                     next++;
-                    if (ready.Status is not null || ready.Failure is not null) yield return ready;
+                    if (ready.Status is null && ready.Failure is null) continue;
+                    progress?.Count(ready);
+                    yield return ready;
                 }
             }
             await producer.ConfigureAwait(false);
@@ -71,6 +82,7 @@ public sealed class KeyStatusReader
             // Ended early (the caller stopped reading, a stop, an error): no worker may go on reading the fleet.
             workers.Cancel();
             await Quietly(Task.WhenAll(producer, listing, aliasIndex)).ConfigureAwait(false);
+            progress?.Complete();
         }
     }
 

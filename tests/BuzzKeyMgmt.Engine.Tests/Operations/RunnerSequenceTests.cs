@@ -134,7 +134,7 @@ public sealed class RunnerSequenceTests
     }
 
     [Fact]
-    public async Task A_failed_verification_keeps_its_warnings_and_a_restore_reports_its_own()
+    public async Task A_failed_verification_keeps_its_warnings()
     {
         // Latent bug: VerificationFailed was a plain exception, so the revocation's warnings (alert queued) vanished.
         using var h = new RunnerHarness();
@@ -150,5 +150,25 @@ public sealed class RunnerSequenceTests
         Assert.Equal("Enabled", e.State);
         Assert.Contains(e.Warnings, w => w.Contains("queued", StringComparison.Ordinal));
         Assert.Single(h.Outbox.ReadAll());
+    }
+
+    [Fact]
+    public async Task A_restore_result_carries_its_warnings_when_its_alert_could_not_be_published()
+    {
+        // Latent bug: RecoveryResult carried no warnings, so a lost or queued alert during recovery was never reported.
+        using var h = new RunnerHarness();
+        var key = h.NewKey();
+        var requester = await RecoveryFlow.RevokedAndApprovedAsync(h, key);
+        h.Server.Faults.Add(Sandbox.Realism.FaultRule.WithProbability("SNS.Publish", Sandbox.Realism.FaultKind.InternalError, 1));
+        var events = new EngineEventQueue();
+        using var runner = h.Runner(requester, events);
+
+        var result = await runner.RunAsync(new Restore(key, RecoveryFlow.Change, h.Mfa()), CancellationToken.None);
+
+        Assert.Equal(("Enabled", "Queued"), (result.State, result.AlertDelivery));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("queued", warning);
+        Assert.Contains(events.TakeAll(), e => e.Kind == EngineEventKind.Warning && e.Message == warning);
+        Assert.Equal(result.AlertId, Assert.Single(h.Outbox.ReadAll()).AlertId);
     }
 }

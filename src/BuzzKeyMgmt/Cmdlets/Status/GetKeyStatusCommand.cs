@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using BuzzKeyMgmt.Engine.Identity;
 using BuzzKeyMgmt.Engine.Kms;
@@ -16,7 +15,6 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
     private const string ByKey = "ByKey";
     private const string ByAlias = "ByAlias";
     private const string All_ = "All";
-    private const int ProgressId = 41;
 
     private readonly List<KeyReference> _keys = new();
 
@@ -84,31 +82,16 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
             IncludeRotationHistory = IncludeRotationHistory,
             ThrottleLimit = ThrottleLimit,
         };
-        var reader = new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region));
-        var progress = new ProgressRecord(ProgressId, "Reading KMS key status", "Listing keys");
-        var fleet = All || Alias.Length > 0 || _keys.Count > 1;
-        var shown = Stopwatch.StartNew();
-        int done = 0, failed = 0;
+        var reader = new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region)) { Events = Events };
         var results = reader.ReadAsync(query, Cancellation).GetAsyncEnumerator(Cancellation);
         try
         {
-            if (fleet) WriteProgress(progress);
             while (NextResult(results))
             {
                 var outcome = results.Current;
-                done++;
                 if (outcome.Status is not null) WriteObject(outcome.Status);
-                else if (outcome.Failure is not null) { failed++; WriteError(ToErrorRecord(outcome.Failure, outcome.Target)); }
-                if (fleet && shown.ElapsedMilliseconds >= 200)
-                {
-                    shown.Restart();
-                    var total = reader.Total;
-                    progress.StatusDescription = total < 0
-                        ? $"{done} keys read, {failed} failed, still listing keys"
-                        : $"{done} of {total} keys read, {failed} failed";
-                    progress.PercentComplete = total <= 0 ? -1 : (int)(100L * done / total);
-                    WriteProgress(progress);
-                }
+                else if (outcome.Failure is not null) WriteError(ToErrorRecord(outcome.Failure, outcome.Target));
+                DrainEvents();   // progress, told by the reader
             }
         }
         catch (Engine.KeyMgmtException ex)
@@ -117,12 +100,15 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
         }
         finally
         {
-            if (fleet)
-            {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
-            }
             StopReading(results);
+            try
+            {
+                DrainEvents();   // the Completed progress record
+            }
+            catch (PipelineStoppedException)
+            {
+                // Stopped: nothing more is written.
+            }
         }
     }
 }

@@ -1,0 +1,51 @@
+using BuzzKeyMgmt.Engine.Configuration;
+using BuzzKeyMgmt.Engine.Events;
+using BuzzKeyMgmt.Engine.Status;
+using BuzzKeyMgmt.Engine.Tests.Operations;
+using BuzzKeyMgmt.Sandbox.Realism;
+
+namespace BuzzKeyMgmt.Engine.Tests.Status;
+
+/// <summary>A fleet read tells its progress through the engine's events (the cmdlet only writes them).</summary>
+public sealed class FleetProgressTests
+{
+    [Fact]
+    public async Task A_fleet_read_reports_listing_counts_with_the_total_and_a_completed_record()
+    {
+        using var h = new RunnerHarness();
+        h.Server.SeedKeys(120, "alias/progress-", rotationMix: false);
+        var session = await h.ConnectAsync(KeyMgmtRole.Admin);
+        h.Server.Faults.Add(FaultRule.Latency("KMS.DescribeKey", TimeSpan.FromMilliseconds(10)));
+        var events = new EngineEventQueue();
+        var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Events = events, ProgressEvery = TimeSpan.Zero };
+
+        var read = 0;
+        await foreach (var _ in reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 4 }, CancellationToken.None)) read++;
+
+        var progress = events.TakeAll().Where(e => e.Kind == EngineEventKind.Progress).Select(e => e.Progress!).ToList();
+        Assert.Equal(120, read);
+        Assert.Equal("Listing keys", progress[0].Status);
+        Assert.Equal(120 + 2, progress.Count);   // listing, one per key, completed
+        // The total counts what ListKeys listed, AWS managed keys included (they are read, then left out).
+        Assert.Contains(progress, p => p.Status.StartsWith("120 of ", StringComparison.Ordinal) && p.Status.EndsWith(" keys read, 0 failed", StringComparison.Ordinal)
+                                       && p.PercentComplete is > 0 and <= 100);
+        Assert.True(progress[^1].Completed);
+        Assert.Equal("120 keys read, 0 failed", progress[^1].Status);
+        Assert.All(progress, p => Assert.Equal(41, p.ActivityId));
+    }
+
+    [Fact]
+    public async Task One_named_key_is_not_a_fleet_and_reports_no_progress()
+    {
+        using var h = new RunnerHarness();
+        var key = h.NewKey();
+        var session = await h.ConnectAsync(KeyMgmtRole.Admin);
+        var events = new EngineEventQueue();
+        var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Events = events };
+
+        await foreach (var outcome in reader.ReadAsync(new KeyStatusQuery { Keys = [key] }, CancellationToken.None))
+            Assert.Equal("Enabled", outcome.Status!.State);
+
+        Assert.DoesNotContain(events.TakeAll(), e => e.Kind == EngineEventKind.Progress);
+    }
+}
