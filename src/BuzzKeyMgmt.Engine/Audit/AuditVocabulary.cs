@@ -21,7 +21,7 @@ public static class AuditOperations
 {
     public const string Create = "CREATE";
     public const string Rotate = "ROTATE";
-    public const string RotationPolicy = "ROTATION_POLICY";
+    public const string RotationPolicy = "ROTATE_POLICY";
     public const string Revoke = "REVOKE";
     public const string ScheduleDeletion = "SCHEDULE_DELETION";
     public const string CancelDeletion = "CANCEL_DELETION";
