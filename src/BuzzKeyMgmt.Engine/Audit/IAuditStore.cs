@@ -35,6 +35,10 @@ public interface IAuditStore
 
     void UpsertKeyStatus(KeyStatusRecord status);
 
+    /// <summary>Records many keys' status in one transaction (a fleet read). A row's LastOperation, LastOperationId and
+    /// LastOutcome are kept when the new record has none (a read does not erase what the last operation recorded).</summary>
+    void UpsertKeyStatuses(IReadOnlyCollection<KeyStatusRecord> statuses);
+
     /// <summary>Last known status by key id, alias name or key ARN; null when unknown.</summary>
     KeyStatusRecord? GetKeyStatus(string keyIdAliasOrArn);
 

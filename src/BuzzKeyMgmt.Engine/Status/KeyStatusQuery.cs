@@ -10,6 +10,9 @@ public sealed record KeyStatusQuery
     public bool All { get; init; }
     public bool IncludeAwsManaged { get; init; }
     public bool IncludeRotationHistory { get; init; }
+
+    /// <summary>Read each key's tags (ListResourceTags); rotation checks do without them.</summary>
+    public bool IncludeTags { get; init; } = true;
     public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
 
     public const int DefaultThrottleLimit = 48;

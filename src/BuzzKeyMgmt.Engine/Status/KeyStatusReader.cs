@@ -168,7 +168,7 @@ public sealed class KeyStatusReader
 
             var details = new KeyDetailsReader(_kms, _gates);
             var rotation = details.RotationAsync(metadata, cancellation);
-            var tags = awsManaged ? Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()) : details.TagsAsync(metadata.KeyId, cancellation);
+            var tags = awsManaged || !query.IncludeTags ? Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()) : details.TagsAsync(metadata.KeyId, cancellation);
             var aliases = await aliasListing.ConfigureAwait(false);
             var keyAliases = aliases is not null ? Task.FromResult(aliases.For(metadata.KeyId)) : details.AliasesAsync(metadata.KeyId, cancellation);
             var history = query.IncludeRotationHistory ? details.LastRotationAsync(metadata, cancellation) : Task.FromResult<DateTimeOffset?>(null);

@@ -19,15 +19,18 @@ public abstract class AuditStoreContractTests : IDisposable
     /// <summary>Runs raw SQL against the store's database (outside the store's API), as an attacker or DBA would.</summary>
     protected abstract void ExecuteRaw(string sql);
 
+    /// <summary>The KeyComplianceStatus view's IsCompliant and IsRotationOverdue for one key (as a report would read it).</summary>
+    protected abstract (bool Compliant, bool Overdue) ComplianceViewRow(string keyId);
+
     public virtual void Dispose() { }
 
     [StoreFact]
-    public void Migrate_twice_applies_nothing_the_second_time_and_reports_version_5()
+    public void Migrate_twice_applies_nothing_the_second_time_and_reports_version_6()
     {
         Assert.Empty(Store.Migrate());
         var description = Store.Describe();
         Assert.True(description.Reachable, description.Error);
-        Assert.Equal(5, description.SchemaVersion);
+        Assert.Equal(6, description.SchemaVersion);
         Assert.Equal(Store.Provider, description.Provider);
     }
 
@@ -182,6 +185,56 @@ public abstract class AuditStoreContractTests : IDisposable
 
         var dueSoon = Store.GetKeysDueForRotation(asOf, 14).Where(d => mine.Contains(d.Key.KeyId)).Select(d => d.Key.KeyId);
         Assert.Equal([overdue.KeyId, dueInTen.KeyId], dueSoon);
+    }
+
+    [StoreFact]
+    public void Many_key_statuses_are_recorded_at_once_and_a_read_keeps_what_the_last_operation_recorded()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var operation = Guid.NewGuid();
+        var keys = Enumerable.Range(0, 25).Select(i => new KeyStatusRecord
+        {
+            KeyId = SampleEntries.NewKeyId(), Environment = "prod", KeyState = "Enabled", KeySpec = "SYMMETRIC_DEFAULT",
+            RotationEnabled = true, RotationPeriodDays = 90, CreatedAtUtc = now.AddDays(-300), LastRotatedAtUtc = now.AddDays(-i),
+            LastOperation = AuditOperations.Rotate, LastOperationId = operation, LastOutcome = AuditOutcome.Succeeded, UpdatedAtUtc = now.AddDays(-1),
+        }).ToList();
+        Store.UpsertKeyStatuses(keys);
+        var read = keys.Select(k => k with { LastOperation = null, LastOperationId = null, LastOutcome = null, KeyState = "Disabled", UpdatedAtUtc = now }).ToList();
+
+        Store.UpsertKeyStatuses(read);
+
+        var stored = Store.GetKeyStatuses().Where(s => keys.Any(k => k.KeyId == s.KeyId)).ToList();
+        Assert.Equal(25, stored.Count);
+        Assert.All(stored, s => Assert.Equal(("Disabled", AuditOperations.Rotate, (Guid?)operation, (AuditOutcome?)AuditOutcome.Succeeded),
+            (s.KeyState, s.LastOperation, s.LastOperationId, s.LastOutcome)));
+        Assert.Throws<AuditStoreException>(() => Store.UpsertKeyStatuses([keys[0] with { KeyId = "" }]));
+    }
+
+    [StoreFact]
+    public void The_compliance_view_judges_keys_kms_cannot_rotate_by_age_and_symmetric_keys_by_rotation_too()
+    {
+        var now = DateTimeOffset.UtcNow;
+        KeyStatusRecord Key(string spec, bool rotation, int? period, int rotatedDaysAgo, string state = "Enabled") => new()
+        {
+            KeyId = SampleEntries.NewKeyId(), Environment = "prod", KeyState = state, KeySpec = spec, RotationEnabled = rotation,
+            RotationPeriodDays = period, CreatedAtUtc = now.AddDays(-400), LastRotatedAtUtc = now.AddDays(-rotatedDaysAgo), UpdatedAtUtc = now,
+        };
+        var youngRsa = Key("RSA_3072", false, null, 10);
+        var oldHmac = Key("HMAC_256", false, null, 200);
+        var rotating = Key("SYMMETRIC_DEFAULT", true, 90, 10);
+        var switchedOff = Key("SYMMETRIC_DEFAULT", false, null, 10);
+        var yearly = Key("SYMMETRIC_DEFAULT", true, 365, 10);
+        var overdue = Key("SYMMETRIC_DEFAULT", true, 90, 120);
+        var disabled = Key("SYMMETRIC_DEFAULT", false, null, 500, "Disabled");
+        Store.UpsertKeyStatuses([youngRsa, oldHmac, rotating, switchedOff, yearly, overdue, disabled]);
+
+        Assert.Equal((true, false), ComplianceViewRow(youngRsa.KeyId));
+        Assert.Equal((false, true), ComplianceViewRow(oldHmac.KeyId));
+        Assert.Equal((true, false), ComplianceViewRow(rotating.KeyId));
+        Assert.Equal((false, false), ComplianceViewRow(switchedOff.KeyId));
+        Assert.Equal((false, false), ComplianceViewRow(yearly.KeyId));
+        Assert.Equal((false, true), ComplianceViewRow(overdue.KeyId));
+        Assert.Equal((true, true), ComplianceViewRow(disabled.KeyId));
     }
 
     [StoreFact]

@@ -27,4 +27,16 @@ public sealed class SqlServerAuditStoreContractTests : AuditStoreContractTests
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    protected override (bool Compliant, bool Overdue) ComplianceViewRow(string keyId)
+    {
+        using var connection = new SqlConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT IsCompliant, IsRotationOverdue FROM dbo.KeyComplianceStatus WHERE KeyId = @id";
+        command.Parameters.AddWithValue("@id", keyId);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no view row for {keyId}");
+        return (reader.GetBoolean(0), reader.GetBoolean(1));
+    }
 }

@@ -27,5 +27,17 @@ public sealed class SqliteAuditStoreContractTests : AuditStoreContractTests
         command.ExecuteNonQuery();
     }
 
+    protected override (bool Compliant, bool Overdue) ComplianceViewRow(string keyId)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT IsCompliant, IsRotationOverdue FROM KeyComplianceStatus WHERE KeyId = $id";
+        command.Parameters.AddWithValue("$id", keyId);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no view row for {keyId}");
+        return (reader.GetInt64(0) == 1, reader.GetInt64(1) == 1);
+    }
+
     public override void Dispose() => _directory.Dispose();
 }

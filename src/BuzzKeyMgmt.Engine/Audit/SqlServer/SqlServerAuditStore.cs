@@ -58,7 +58,8 @@ public sealed class SqlServerAuditStore : AdoAuditStore
         "UPDATE dbo.KeyStatus SET KeyArn = @KeyArn, Alias = @Alias, Environment = @Environment, KeyState = @KeyState, " +
         "KeySpec = @KeySpec, KeyUsage = @KeyUsage, RotationEnabled = @RotationEnabled, RotationPeriodDays = @RotationPeriodDays, " +
         "CreatedAtUtc = @CreatedAtUtc, LastRotatedAtUtc = @LastRotatedAtUtc, DeletionDateUtc = @DeletionDateUtc, " +
-        "LastOperation = @LastOperation, LastOperationId = @LastOperationId, LastOutcome = @LastOutcome, UpdatedAtUtc = @UpdatedAtUtc " +
+        "LastOperation = COALESCE(@LastOperation, LastOperation), LastOperationId = COALESCE(@LastOperationId, LastOperationId), " +
+        "LastOutcome = COALESCE(@LastOutcome, LastOutcome), UpdatedAtUtc = @UpdatedAtUtc " +
         "WHERE KeyId = @KeyId; " +
         $"IF @@ROWCOUNT = 0 INSERT INTO dbo.KeyStatus ({Storage.AuditSql.KeyStatusColumns}) VALUES (@KeyId, @KeyArn, @Alias, @Environment, @KeyState, " +
         "@KeySpec, @KeyUsage, @RotationEnabled, @RotationPeriodDays, @CreatedAtUtc, @LastRotatedAtUtc, @DeletionDateUtc, " +

@@ -61,7 +61,9 @@ public sealed class SqliteAuditStore : AdoAuditStore
         "Alias = excluded.Alias, Environment = excluded.Environment, KeyState = excluded.KeyState, KeySpec = excluded.KeySpec, " +
         "KeyUsage = excluded.KeyUsage, RotationEnabled = excluded.RotationEnabled, RotationPeriodDays = excluded.RotationPeriodDays, " +
         "CreatedAtUtc = excluded.CreatedAtUtc, LastRotatedAtUtc = excluded.LastRotatedAtUtc, DeletionDateUtc = excluded.DeletionDateUtc, " +
-        "LastOperation = excluded.LastOperation, LastOperationId = excluded.LastOperationId, LastOutcome = excluded.LastOutcome, " +
+        "LastOperation = COALESCE(excluded.LastOperation, KeyStatus.LastOperation), " +
+        "LastOperationId = COALESCE(excluded.LastOperationId, KeyStatus.LastOperationId), " +
+        "LastOutcome = COALESCE(excluded.LastOutcome, KeyStatus.LastOutcome), " +
         "UpdatedAtUtc = excluded.UpdatedAtUtc";
 
     protected override DbConnection OpenConnection(bool create)

@@ -10,7 +10,40 @@ public abstract partial class AdoAuditStore
     /// <summary>Insert-or-update of one KeyStatus row from @Column parameters (run inside a write transaction).</summary>
     protected abstract string UpsertKeyStatusSql { get; }
 
-    public void UpsertKeyStatus(KeyStatusRecord status)
+    public void UpsertKeyStatus(KeyStatusRecord status) => UpsertKeyStatuses([status]);
+
+    public void UpsertKeyStatuses(IReadOnlyCollection<KeyStatusRecord> statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        foreach (var status in statuses) Check(status);
+        if (statuses.Count == 0) return;
+        Run(create: false, connection =>
+        {
+            using var transaction = BeginWriteTransaction(connection);
+            using var command = Command(connection, transaction, UpsertKeyStatusSql);
+            foreach (var status in statuses)
+            {
+                command.Parameters.Clear();
+                foreach (var (name, value) in Values(status)) AddParameter(command, name, value);
+                command.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return 0;
+        });
+    }
+
+    private static (string Name, object? Value)[] Values(KeyStatusRecord status) =>
+    [
+        ("@KeyId", status.KeyId), ("@KeyArn", status.KeyArn), ("@Alias", status.Alias),
+        ("@Environment", status.Environment), ("@KeyState", status.KeyState), ("@KeySpec", status.KeySpec),
+        ("@KeyUsage", status.KeyUsage), ("@RotationEnabled", status.RotationEnabled),
+        ("@RotationPeriodDays", status.RotationPeriodDays), ("@CreatedAtUtc", status.CreatedAtUtc),
+        ("@LastRotatedAtUtc", status.LastRotatedAtUtc), ("@DeletionDateUtc", status.DeletionDateUtc),
+        ("@LastOperation", status.LastOperation), ("@LastOperationId", status.LastOperationId),
+        ("@LastOutcome", status.LastOutcome?.ToString()), ("@UpdatedAtUtc", status.UpdatedAtUtc),
+    ];
+
+    private static void Check(KeyStatusRecord status)
     {
         ArgumentNullException.ThrowIfNull(status);
         if (string.IsNullOrWhiteSpace(status.KeyId) || status.KeyId.Length > 256)
@@ -19,21 +52,6 @@ public abstract partial class AdoAuditStore
             throw new AuditStoreException(AuditErrorCodes.InvalidAuditEntry, "Key status needs an Environment and a KeyState.");
         if (status.UpdatedAtUtc == default)
             throw new AuditStoreException(AuditErrorCodes.InvalidAuditEntry, "Key status needs UpdatedAtUtc.");
-        Run(create: false, connection =>
-        {
-            using var transaction = BeginWriteTransaction(connection);
-            using var command = Command(connection, transaction, UpsertKeyStatusSql,
-                ("@KeyId", status.KeyId), ("@KeyArn", status.KeyArn), ("@Alias", status.Alias),
-                ("@Environment", status.Environment), ("@KeyState", status.KeyState), ("@KeySpec", status.KeySpec),
-                ("@KeyUsage", status.KeyUsage), ("@RotationEnabled", status.RotationEnabled),
-                ("@RotationPeriodDays", status.RotationPeriodDays), ("@CreatedAtUtc", status.CreatedAtUtc),
-                ("@LastRotatedAtUtc", status.LastRotatedAtUtc), ("@DeletionDateUtc", status.DeletionDateUtc),
-                ("@LastOperation", status.LastOperation), ("@LastOperationId", status.LastOperationId),
-                ("@LastOutcome", status.LastOutcome?.ToString()), ("@UpdatedAtUtc", status.UpdatedAtUtc));
-            command.ExecuteNonQuery();
-            transaction.Commit();
-            return 0;
-        });
     }
 
     public KeyStatusRecord? GetKeyStatus(string keyIdAliasOrArn)
