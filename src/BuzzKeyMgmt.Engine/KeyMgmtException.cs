@@ -13,6 +13,7 @@ public enum FailureKind
     ConnectionError,
     LimitsExceeded,
     ResourceUnavailable,
+    ResourceBusy,
     OperationStopped,
     NotSpecified,
 }

@@ -95,6 +95,28 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>The next result of an engine stream: taken at once when it is ready, else waited for on the pipeline
+    /// thread (writing the engine's events meanwhile).</summary>
+    protected bool NextResult<T>(IAsyncEnumerator<T> results)
+    {
+        var next = results.MoveNextAsync();
+        return next.IsCompletedSuccessfully ? next.Result : Await(next.AsTask());
+    }
+
+    /// <summary>Ends an engine stream however the pipeline ended (done, Select-Object -First, Ctrl+C): the stream cancels
+    /// its workers, and this waits until none is running, so nothing goes on reading after the command.</summary>
+    protected static void StopReading<T>(IAsyncEnumerator<T> results)
+    {
+        try
+        {
+            results.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // The stream's own failures were already reported; this only waits for its workers to end.
+        }
+    }
+
     /// <summary>Writes what the engine reported so far (call only on the pipeline thread).</summary>
     protected void DrainEvents()
     {

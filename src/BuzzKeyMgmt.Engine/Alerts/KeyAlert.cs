@@ -38,8 +38,12 @@ public sealed record KeyAlert
     public DateTimeOffset OccurredAtUtc { get; init; } = DateTimeOffset.UtcNow;
     public bool Journaled { get; init; }
 
+    /// <summary>For the one alert that sums up a bulk run (e.g. Invoke-KeyRotation over a fleet): the counts. Null for an
+    /// alert about one key.</summary>
+    public AlertSummary? Summary { get; init; }
+
     /// <summary>"key.revoke.succeeded", "key.schedule_deletion.failed", …</summary>
-    public string Event => $"key.{Operation.ToLowerInvariant()}.{(IsFailure ? "failed" : "succeeded")}";
+    public string Event => $"key.{Operation.ToLowerInvariant()}.{(Summary is not null ? "summary" : IsFailure ? "failed" : "succeeded")}";
 
     [JsonIgnore] public bool IsFailure => !string.Equals(Outcome, Succeeded, StringComparison.OrdinalIgnoreCase);
 
@@ -69,6 +73,9 @@ public sealed record KeyAlert
     {
         get
         {
+            if (Summary is { } sum)
+                return Shorten($"[{Clean(Environment)}] KEY {Operation.Replace('_', ' ').ToUpperInvariant()} SUMMARY: {sum.Keys} keys, " +
+                               $"{sum.Succeeded} done, {sum.Failed} failed, {sum.Skipped} skipped", MaxSubjectLength);
             var action = IsFailure ? $"KEY {Operation.Replace('_', ' ').ToUpperInvariant()} FAILED" : $"KEY {PastTense()}";
             var head = $"[{Clean(Environment)}] {action}";
             var key = Clean(Alias ?? KeyId ?? "");
@@ -133,3 +140,6 @@ public sealed record KeyAlert
 
     private static string? Cut(string? text, int max) => text is null || text.Length <= max ? text : Shorten(text, max);
 }
+
+/// <summary>The counts of a bulk run's summary alert.</summary>
+public sealed record AlertSummary(int Keys, int Succeeded, int Failed, int Skipped);

@@ -75,6 +75,10 @@ public sealed class AuditStores(EnvironmentCatalog environments, Func<string?> c
     public AuditTrail Trail(AuditLocation location) =>
         new(Open(location), new AuditJournal(location.JournalPath), JournalPolicy.EmergencyOnly, Breaker(location));
 
+    /// <summary>The trail of a session's environment (the session carries its environment, also into a runspace where it
+    /// is not registered).</summary>
+    public AuditTrail Trail(Identity.KeyMgmtSession session) => Trail(Locate(session.EnvironmentInfo));
+
     /// <summary>The trail an explicit command uses (Sync-KeyAuditJournal): it always tries the store.</summary>
     public AuditTrail TrailWithoutBreaker(AuditLocation location) =>
         new(Open(location), new AuditJournal(location.JournalPath));

@@ -15,7 +15,7 @@ namespace BuzzKeyMgmt.Engine.Aws;
 public sealed class AwsClientFactory : IDisposable
 {
     private readonly AWSCredentials _credentials;
-    private readonly ConcurrentDictionary<(AwsService Service, string Region), Lazy<IDisposable>> _clients = new();
+    private readonly ConcurrentDictionary<(string Client, string Region), Lazy<IDisposable>> _clients = new();
     private volatile bool _disposed;
 
     public AwsClientFactory(AWSCredentials credentials, string region, ServiceEndpoints? endpoints = null)
@@ -38,20 +38,24 @@ public sealed class AwsClientFactory : IDisposable
     public bool IsDisposed => _disposed;
 
     public IAmazonKeyManagementService Kms(string? region = null) =>
-        (IAmazonKeyManagementService)Get(AwsService.Kms, region, r => AwsClients.Kms(_credentials, r, Endpoints.Kms));
+        (IAmazonKeyManagementService)Get("kms", region, r => AwsClients.Kms(_credentials, r, Endpoints.Kms));
+
+    /// <summary>A KMS client that never retries on its own: for calls whose refusals must not be retried, such as
+    /// RotateKeyOnDemand's LimitExceededException (a lifetime limit the SDK would take for throttling).</summary>
+    public IAmazonKeyManagementService KmsWithoutRetries(string? region = null) =>
+        (IAmazonKeyManagementService)Get("kms-no-retry", region, r => AwsClients.Kms(_credentials, r, Endpoints.Kms, maxErrorRetry: 0));
 
     public IAmazonSecurityTokenService Sts(string? region = null) =>
-        (IAmazonSecurityTokenService)Get(AwsService.Sts, region, r => AwsClients.Sts(_credentials, r, Endpoints.Sts));
+        (IAmazonSecurityTokenService)Get("sts", region, r => AwsClients.Sts(_credentials, r, Endpoints.Sts));
 
     /// <summary>SNS Publish for a topic's Region (see <see cref="SnsPublisher"/>).</summary>
     public SnsPublisher Sns(string region) =>
-        (SnsPublisher)Get(AwsService.Sns, region, r => new SnsPublisher(_credentials, r, Endpoints.Sns));
+        (SnsPublisher)Get("sns", region, r => new SnsPublisher(_credentials, r, Endpoints.Sns));
 
-    private IDisposable Get(AwsService service, string? region, Func<string, IDisposable> make)
+    private IDisposable Get(string kind, string? region, Func<string, IDisposable> make)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var key = (service, region ?? Region);
-        var client = _clients.GetOrAdd(key, k => new Lazy<IDisposable>(() => make(k.Region))).Value;
+        var client = _clients.GetOrAdd((kind, region ?? Region), k => new Lazy<IDisposable>(() => make(k.Region))).Value;
         if (_disposed)
         {
             client.Dispose();   // made while the session closed: do not leak it

@@ -38,6 +38,9 @@ public abstract class KeyOperation<TResult>
     /// <summary>Whether the outcome is alerted (to the environment's SNS topic).</summary>
     public virtual bool SendsAlert => true;
 
+    /// <summary>Which outcomes are alerted (default: every one). Routine operations alert only their failures.</summary>
+    public virtual bool AlertsOn(Audit.AuditOutcome outcome) => true;
+
     /// <summary>The key as the caller named it; null when the operation finds its key itself.</summary>
     public KeyReference? Key { get; protected set; }
     public string? IncidentId { get; protected set; }

@@ -146,6 +146,22 @@ public sealed class OperationRun : IDisposable
         return (reached, last);
     }
 
+    /// <summary>Reads until <paramref name="reached"/> holds, with the same bounded pauses as a key's state
+    /// (<see cref="KeyStateWaiter.Pauses"/>); returns the last read and whether it held.</summary>
+    public async Task<(bool Reached, T Last, int Reads)> WaitUntilAsync<T>(Func<CancellationToken, Task<T>> read, Func<T, bool> reached)
+    {
+        T last = default!;
+        var reads = 0;
+        foreach (var pause in KeyStateWaiter.Pauses)
+        {
+            if (pause > TimeSpan.Zero) await Task.Delay(pause, Token).ConfigureAwait(false);
+            last = await read(Token).ConfigureAwait(false);
+            reads++;
+            if (reached(last)) return (true, last, reads);
+        }
+        return (false, last, reads);
+    }
+
     /// <summary>A failure in this run's words: store refusals keep their codes, AWS errors name the key.</summary>
     public KeyMgmtException Explain(Exception failure, string purpose) => failure switch
     {

@@ -172,7 +172,7 @@ public sealed class OperationRunner : IDisposable
     private static void WriteCompleted<T>(KeyOperation<T> operation, OperationRun run, KeyMgmtException? failure)
     {
         var auditId = Guid.NewGuid();
-        run.AlertId = operation.SendsAlert && run.Alerts is not null ? Guid.NewGuid().ToString("N") : null;
+        run.AlertId = operation.SendsAlert && run.Alerts is not null && operation.AlertsOn(run.Outcome) ? Guid.NewGuid().ToString("N") : null;
         var details = new
         {
             steps = run.Steps,

@@ -49,27 +49,6 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
         foreach (var key in KeyId) _keys.Add(KeyReference.Parse(key));
     }
 
-    /// <summary>The next result: taken at once when it is ready, else waited for on the pipeline thread.</summary>
-    private bool NextResult(IAsyncEnumerator<KeyStatusOutcome> results)
-    {
-        var next = results.MoveNextAsync();
-        return next.IsCompletedSuccessfully ? next.Result : Await(next.AsTask());
-    }
-
-    /// <summary>Ends the fleet read however the pipeline ended (done, Select-Object -First, Ctrl+C): the reader cancels
-    /// its workers, and this waits until none is running, so nothing goes on reading the fleet after the command.</summary>
-    private static void StopReading(IAsyncEnumerator<KeyStatusOutcome> results)
-    {
-        try
-        {
-            results.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-        catch (Exception)
-        {
-            // The read's own failures were already reported; this only waits for the workers to end.
-        }
-    }
-
     protected override void EndProcessing()
     {
         var session = RequireSession(Session);

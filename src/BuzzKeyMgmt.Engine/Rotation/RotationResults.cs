@@ -1,0 +1,50 @@
+namespace BuzzKeyMgmt.Engine.Rotation;
+
+/// <summary>What Set-KeyRotationPolicy did to one key: automatic rotation before and after, read back.</summary>
+public sealed class RotationPolicyResult
+{
+    public required string KeyId { get; init; }
+    public string? Alias { get; init; }
+    public required string Environment { get; init; }
+    public bool PreviousRotationEnabled { get; init; }
+    public int? PreviousRotationPeriodDays { get; init; }
+    public bool RotationEnabled { get; init; }
+    public int? RotationPeriodDays { get; init; }
+    public DateTimeOffset? NextRotationDate { get; init; }
+
+    /// <summary>False when the key already rotated as asked (nothing was sent; audited as such).</summary>
+    public bool Changed { get; init; }
+    public bool Verified { get; init; }
+    public Guid AuditId { get; init; }
+    public bool Journaled { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public TimeSpan Duration { get; init; }
+
+    public override string ToString() => $"{Alias ?? KeyId}: rotation {(RotationEnabled ? $"every {RotationPeriodDays} days" : "off")}";
+}
+
+/// <summary>What Invoke-KeyRotation did to one key: the on-demand rotation KMS accepted, running or done.</summary>
+public sealed class RotationResult
+{
+    public required string KeyId { get; init; }
+    public string? Alias { get; init; }
+    public required string Environment { get; init; }
+
+    /// <summary>"InProgress" (KMS reports the rotation started: on-demand rotation is asynchronous) or "Completed" (the new
+    /// key material is listed by ListKeyRotations).</summary>
+    public required string RotationState { get; init; }
+    public DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>The ON_DEMAND rotation's date once listed.</summary>
+    public DateTimeOffset? RotationDate { get; init; }
+
+    /// <summary>The newest rotation before this one (null: the key had never been rotated).</summary>
+    public DateTimeOffset? PreviousRotationDate { get; init; }
+    public bool Verified { get; init; }
+    public Guid AuditId { get; init; }
+    public bool Journaled { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public TimeSpan Duration { get; init; }
+
+    public override string ToString() => $"{Alias ?? KeyId}: {RotationState}";
+}

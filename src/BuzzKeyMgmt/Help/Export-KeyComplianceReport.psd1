@@ -1,0 +1,32 @@
+@{
+    Synopsis    = 'Writes one self-contained HTML compliance report an auditor can open offline.'
+    Description = @'
+Judges the keys (named keys, alias patterns, or the whole fleet: the default) and the audit store as Get-KeyCompliance
+does, and writes one HTML file with no external scripts, fonts, styles or images (a Content-Security-Policy forbids any
+network): when it was generated and by whom, the environment, account and Region, the policy in force, the summary
+counts (per check, with the requirement each speaks to), the findings per key with a filter box, a rotation-age chart
+(inline SVG: keys by days since their material was last rotated, against the policy's period), the audit chain's state
+and the recent emergency operations from the audit log. Every value from KMS, the audit log or the configuration is
+HTML-encoded. The file is written atomically (a partial report never replaces a good one); an existing file is
+replaced only with -Force. Writes the file's FileInfo.
+'@
+    Parameters  = @{
+        Path              = 'The report file to write (.html or .htm), in an existing folder.'
+        Force             = 'Replace the file if it exists.'
+        KeyId             = 'Keys to report: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyStatus output binds by KeyId).'
+        Alias             = 'Alias names to report; wildcards allowed.'
+        All               = 'Report the whole fleet (the default when no key is named).'
+        IncludeAwsManaged = 'Also report AWS managed keys.'
+        ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
+        Session           = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+    }
+    Outputs     = 'System.IO.FileInfo of the written report.'
+    Examples    = @(
+        @{
+            Title   = 'The quarterly evidence for the auditor'
+            Code    = 'Export-KeyComplianceReport -Path (Join-Path ([IO.Path]::GetTempPath()) ''key-compliance.html'') -Force'
+            Remarks = 'The whole fleet and the audit store; open the file in any browser, offline.'
+            Setup   = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 20 -AliasPrefix alias/CEK_ -RotationMix; Connect-KeyManagement -Environment sandbox -Role Admin'
+        }
+    )
+}
