@@ -47,6 +47,23 @@ Describe 'Get-KeyRotationDue' {
         $after.DueDate | Should -BeGreaterThan $before.DueDate
     }
 
+    It 'reads the fleet with progress and stops promptly on Ctrl+C' {
+        $null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency '00:00:00.050'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
+            $null = $ps.AddCommand('Get-KeyRotationDue').AddParameter('ThrottleLimit', 2).AddParameter('Session', (Get-KeyMgmtSession))
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not @($ps.Streams.Progress | Where-Object StatusDescription -match 'keys read').Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $async.IsCompleted | Should -BeFalse -Because 'at 2 keys at a time and 50 ms a call the fleet takes a while'
+            $ps.Stop()
+            "$($ps.InvocationStateInfo.State)" | Should -Be 'Stopped'
+            @($ps.Streams.Progress | Where-Object StatusDescription -match 'keys read').Count | Should -BeGreaterThan 0
+        }
+        finally { Set-KeyMgmtSandboxFault -Clear; $ps.Dispose() }
+    }
+
     It 'refuses a horizon out of range at binding' {
         { Get-KeyRotationDue -Within -1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }

@@ -31,7 +31,9 @@ public abstract class RotationCmdlet : KeyMgmtCmdlet
     [Alias("Reason")]
     public object? RotationReason { get; set; }
 
+    private const int ProgressId = 43;
     private BulkRunSummary? _summary;
+    private ProgressRecord? _progress;
     private OperationRunner? _runner;
     private KeyMgmtSession? _session;
 
@@ -58,6 +60,9 @@ public abstract class RotationCmdlet : KeyMgmtCmdlet
     /// <summary>Runs one key's operation and counts its outcome.</summary>
     protected void Run<T>(KeyOperation<T> operation)
     {
+        _progress ??= new ProgressRecord(ProgressId, $"{MyInvocation.MyCommand.Name} ({AuditName})", "Starting");
+        _progress.StatusDescription = $"{KeyId}: {_summary!.Succeeded} done, {_summary.Failed} failed, {_summary.Skipped} skipped so far";
+        WriteProgress(_progress);
         try
         {
             WriteObject(Await(OperationRunner.RunAsync(operation, Cancellation)));
@@ -73,6 +78,11 @@ public abstract class RotationCmdlet : KeyMgmtCmdlet
 
     protected override void EndProcessing()
     {
+        if (_progress is not null)
+        {
+            _progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(_progress);
+        }
         if (_summary is null || _summary.Keys == 0) return;
         WriteInformation(new InformationRecord(_summary.ToString(), MyInvocation.MyCommand.Name));
         if (_summary.Keys <= 1 || _session is null) return;
