@@ -7,7 +7,9 @@ namespace BuzzKeyMgmt.Engine.Reporting;
 internal static class ReportAssets
 {
     /// <summary>Short class names keep 10,000 rows small: p/f/n = pass/fail/not applicable, k = key cell, num = number,
-    /// v = verdict line, m = metadata list; chart: b = bar, ok/old/nv = within policy, older, never, c = count, l = label.</summary>
+    /// nw = no wrap, v = verdict line, m = metadata list, cols = side-by-side sections; findings columns ck/cs/cd/ct = key,
+    /// state, days, tags (a fixed table layout: the browser lays out 10,000 rows without measuring every cell); chart:
+    /// b = bar, ok/old/nv = within policy, older, never, c = count, l = label.</summary>
     public const string Style = """
 
 :root{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;background:#fff}
@@ -37,11 +39,17 @@ td.n{color:#5f6368}
 .card span{display:block;font-size:28px;font-weight:700;color:#1b1b1b}
 .k b,.k code,.k span{display:block}
 .k span{color:#444;font-size:12px}
-#findings{font-size:12.5px}
-#findings td{max-width:260px;overflow-wrap:anywhere}
+.nw{white-space:nowrap}
+.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:0 32px}
+#findings{font-size:12.5px;table-layout:fixed}
+#findings td{overflow-wrap:anywhere}
+#findings .ck{width:250px}
+#findings .cs{width:116px}
+#findings .cd{width:66px}
+#findings .ct{width:120px}
 #filterbar{position:sticky;top:0;z-index:1;background:#fff;padding:8px 0;display:flex;gap:16px;align-items:center;border-bottom:1px solid #d0d7de}
 #filter{font:inherit;padding:3px 6px;width:320px}
-#rotation-chart{max-width:100%;height:auto;font-size:13px}
+#rotation-chart{max-width:100%;height:auto;font-size:14px}
 #rotation-chart text{text-anchor:middle;fill:#1b1b1b}
 #rotation-chart .c{font-weight:700}
 #rotation-chart .ok rect{fill:#2e7d32}

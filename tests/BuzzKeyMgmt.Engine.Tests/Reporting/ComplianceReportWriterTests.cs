@@ -14,7 +14,7 @@ public class ComplianceReportWriterTests(ITestOutputHelper output)
     private static readonly HashSet<string> AllowedTags =
     [
         "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "dl", "dt", "dd", "time", "nav", "a", "section",
-        "p", "div", "span", "table", "thead", "tbody", "tr", "th", "td", "b", "code", "small", "br", "svg", "g", "rect", "text",
+        "p", "div", "span", "table", "thead", "tbody", "tr", "th", "td", "b", "code", "small", "br", "wbr", "svg", "g", "rect", "text",
         "line", "label", "input", "output", "footer", "script",
     ];
 
