@@ -44,7 +44,7 @@ public sealed class SandboxServer : IDisposable
         _identities = new IdentityStore(AccountId);
         _mfa = new MfaVerifier(Clock);
         Faults = new FaultInjector();
-        Kms = new KmsService(AccountId, Region, Clock);
+        Kms = new KmsService(AccountId, Region, Clock) { OnDemandRotationDuration = options.OnDemandRotationDuration };
         _services = new SandboxServices
         {
             AccountId = AccountId, Region = Region, Identities = _identities,
@@ -68,6 +68,8 @@ public sealed class SandboxServer : IDisposable
         if (options.RequestTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
         if (string.IsNullOrWhiteSpace(options.Region)) throw new ArgumentException("Region is required.", nameof(options));
+        if (options.OnDemandRotationDuration < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.OnDemandRotationDuration, "OnDemandRotationDuration cannot be negative.");
         return new SandboxServer(options);
     }
 
