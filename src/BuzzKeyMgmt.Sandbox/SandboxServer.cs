@@ -156,6 +156,11 @@ public sealed class SandboxServer : IDisposable
     public int SeedKeys(int count, string aliasPrefix, bool rotationMix) =>
         Kms.Seed(count, aliasPrefix, rotationMix);
 
+    /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" in the given mix (see <see cref="SeedMix"/>);
+    /// returns how many were made. <see cref="KmsService.KeyFacts"/> tells what each key then is.</summary>
+    public int SeedKeys(int count, string aliasPrefix, SeedMix mix) =>
+        Kms.Seed(count, aliasPrefix, mix);
+
     /// <summary>Whether KMS request quotas apply (ThrottlingException "Rate exceeded" when exceeded).</summary>
     public bool EnforceQuotas { get => _enforceQuotas; set => _enforceQuotas = value; }
 
