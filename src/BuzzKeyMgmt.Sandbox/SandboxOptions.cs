@@ -15,4 +15,10 @@ public sealed class SandboxOptions
     public TimeSpan DateHeaderSkew { get; set; }
     /// <summary>How long a started request may take to arrive completely before it gets 408 RequestTimeout. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long (sandbox clock) an accepted RotateKeyOnDemand runs before it completes, as AWS runs it in the background:
+    /// meanwhile GetKeyRotationStatus reports OnDemandRotationStartDate and another RotateKeyOnDemand is a ConflictException.
+    /// Default 2 s; zero completes it within the call. Changeable later through <see cref="Kms.KmsService.OnDemandRotationDuration"/>.
+    /// </summary>
+    public TimeSpan OnDemandRotationDuration { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -44,7 +44,7 @@ public sealed class SandboxServer : IDisposable
         _identities = new IdentityStore(AccountId);
         _mfa = new MfaVerifier(Clock);
         Faults = new FaultInjector();
-        Kms = new KmsService(AccountId, Region, Clock);
+        Kms = new KmsService(AccountId, Region, Clock) { OnDemandRotationDuration = options.OnDemandRotationDuration };
         _services = new SandboxServices
         {
             AccountId = AccountId, Region = Region, Identities = _identities,
@@ -68,6 +68,8 @@ public sealed class SandboxServer : IDisposable
         if (options.RequestTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
         if (string.IsNullOrWhiteSpace(options.Region)) throw new ArgumentException("Region is required.", nameof(options));
+        if (options.OnDemandRotationDuration < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.OnDemandRotationDuration, "OnDemandRotationDuration cannot be negative.");
         return new SandboxServer(options);
     }
 
@@ -153,6 +155,11 @@ public sealed class SandboxServer : IDisposable
     /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" (fleet seeding); returns how many were made.</summary>
     public int SeedKeys(int count, string aliasPrefix, bool rotationMix) =>
         Kms.Seed(count, aliasPrefix, rotationMix);
+
+    /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" in the given mix (see <see cref="SeedMix"/>);
+    /// returns how many were made. <see cref="KmsService.KeyFacts"/> tells what each key then is.</summary>
+    public int SeedKeys(int count, string aliasPrefix, SeedMix mix) =>
+        Kms.Seed(count, aliasPrefix, mix);
 
     /// <summary>Whether KMS request quotas apply (ThrottlingException "Rate exceeded" when exceeded).</summary>
     public bool EnforceQuotas { get => _enforceQuotas; set => _enforceQuotas = value; }

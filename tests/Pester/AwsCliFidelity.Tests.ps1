@@ -4,20 +4,31 @@
 BeforeDiscovery {
     $script:NoCli = -not (Test-Path '/usr/bin/aws')
     if ($NoCli) { Write-Host 'AWS CLI fidelity tests skipped: /usr/bin/aws is not installed (.ci/run installs the awscli package).' }
+    # Debian's AWS CLI (2.9) predates RotateKeyOnDemand, ListKeyRotations and RotationPeriodInDays (2024): the rotation
+    # calls it lacks run with another AWS CLI on PATH that knows them (e.g. AWS CLI v1 from pip), when there is one.
+    $script:RotationCli = @(@('/usr/bin/aws') + @(Get-Command aws -All -CommandType Application -ErrorAction SilentlyContinue | ForEach-Object Source)) |
+        Select-Object -Unique | Where-Object {
+            (Test-Path $_) -and $(& $_ kms rotate-key-on-demand --generate-cli-skeleton *> $null; $LASTEXITCODE -eq 0)
+        } | Select-Object -First 1
+    $script:NoRotationCli = -not $RotationCli
+    if ($NoRotationCli) { Write-Host 'AWS CLI rotation tests (on-demand, list, periods) skipped: no AWS CLI on PATH knows rotate-key-on-demand.' }
 }
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-BuiltModulePath) -Force
 
-    # Runs /usr/bin/aws as a principal of the sandbox; returns exit code, parsed JSON (when any) and stderr.
+    # Runs the AWS CLI (/usr/bin/aws unless -Cli) as a principal of the sandbox; returns exit code, parsed JSON (when
+    # any) and stderr. -ConfigFile replaces the empty config (e.g. to turn the CLI's own parameter validation off).
     function Invoke-Aws {
-        param([Parameter(Mandatory)] $Principal, [Parameter(Mandatory, ValueFromRemainingArguments)] [string[]] $Arguments)
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/aws')
+        [CmdletBinding(PositionalBinding = $false)]
+        param([Parameter(Mandatory, Position = 0)] $Principal, [Parameter(Mandatory, Position = 1, ValueFromRemainingArguments)] [string[]] $Arguments,
+              [string] $Cli = '/usr/bin/aws', [string] $ConfigFile = '/dev/null')
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($Cli)
         foreach ($a in @('--endpoint-url', $Sandbox.Endpoint, '--region', $Sandbox.Region, '--output', 'json') + $Arguments) { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
         $envs = @{ AWS_ACCESS_KEY_ID = $Principal.AccessKeyId; AWS_SECRET_ACCESS_KEY = $Principal.SecretAccessKey; AWS_SESSION_TOKEN = $Principal.SessionToken
-                   AWS_CONFIG_FILE = '/dev/null'; AWS_SHARED_CREDENTIALS_FILE = '/dev/null'; AWS_EC2_METADATA_DISABLED = 'true'; AWS_PAGER = ''; AWS_MAX_ATTEMPTS = '1' }
+                   AWS_CONFIG_FILE = $ConfigFile; AWS_SHARED_CREDENTIALS_FILE = '/dev/null'; AWS_EC2_METADATA_DISABLED = 'true'; AWS_PAGER = ''; AWS_MAX_ATTEMPTS = '1' }
         foreach ($k in $envs.Keys) { if ($envs[$k]) { $psi.Environment[$k] = $envs[$k] } else { [void]$psi.Environment.Remove($k) } }
         $p = [System.Diagnostics.Process]::Start($psi)
         $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
@@ -132,5 +143,179 @@ Describe 'AWS CLI against the sandbox' -Skip:$NoCli {
         $r.ExitCode | Should -Not -Be 0
         $r.Error | Should -Match 'NotFoundException'
         (Invoke-Aws $Root kms list-keys).Json.Keys.KeyId | Should -Not -Contain $id
+    }
+}
+
+# The rotation calls the module makes (Get-KeyRotationDue, Set-KeyRotationPolicy, Invoke-KeyRotation), as the CLIs
+# print them. Debian's CLI 2.9 knows enable/disable-key-rotation and get-key-rotation-status (KeyRotationEnabled only).
+Describe 'AWS CLI 2.9 rotation calls against the sandbox' -Skip:$NoCli {
+    BeforeAll {
+        $script:Sandbox = Start-KeyMgmtSandbox -PassThru -NoQuotas
+        $script:Root = [pscustomobject]@{ AccessKeyId = $Sandbox.Root.AccessKeyId; SecretAccessKey = $Sandbox.Root.SecretAccessKey; SessionToken = $null }
+    }
+    AfterAll { Stop-KeyMgmtSandbox }
+
+    It 'enable-key-rotation without a period, get-key-rotation-status, disable-key-rotation' {
+        $id = (Invoke-Aws $Root kms create-key).Json.KeyMetadata.KeyId
+        (Invoke-Aws $Root kms get-key-rotation-status --key-id $id).Json.KeyRotationEnabled | Should -BeFalse
+        $on = Invoke-Aws $Root kms enable-key-rotation --key-id $id
+        $on.ExitCode | Should -Be 0 -Because $on.Error
+        $on.Json | Should -BeNullOrEmpty   # no output
+        (Invoke-Aws $Root kms get-key-rotation-status --key-id $id).Json.KeyRotationEnabled | Should -BeTrue
+        $facts = $Sandbox.Kms.KeyFacts() | Where-Object KeyId -eq $id
+        $facts.RotationPeriodInDays | Should -Be 365
+        ($facts.NextRotationDate - $Sandbox.Clock.GetUtcNow()).TotalDays | Should -BeGreaterThan 364.9
+        (Invoke-Aws $Root kms disable-key-rotation --key-id $id).ExitCode | Should -Be 0
+        (Invoke-Aws $Root kms get-key-rotation-status --key-id $id).Json.KeyRotationEnabled | Should -BeFalse
+    }
+
+    It 'enable-key-rotation on an asymmetric key is UnsupportedOperationException; its status reads false' {
+        $id = (Invoke-Aws $Root kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY).Json.KeyMetadata.KeyId
+        $id | Should -Not -BeNullOrEmpty
+        $r = Invoke-Aws $Root kms enable-key-rotation --key-id $id
+        $r.ExitCode | Should -Not -Be 0
+        $r.Error | Should -Match 'UnsupportedOperationException'
+        $r.Error | Should -Match "key/$id"
+        $s = Invoke-Aws $Root kms get-key-rotation-status --key-id $id
+        $s.ExitCode | Should -Be 0 -Because $s.Error
+        $s.Json.KeyRotationEnabled | Should -BeFalse
+    }
+
+    It 'a disabled key keeps its rotation status and cannot change it (DisabledException)' {
+        $id = (Invoke-Aws $Root kms create-key).Json.KeyMetadata.KeyId
+        $null = Invoke-Aws $Root kms enable-key-rotation --key-id $id
+        $null = Invoke-Aws $Root kms disable-key --key-id $id
+        (Invoke-Aws $Root kms get-key-rotation-status --key-id $id).Json.KeyRotationEnabled | Should -BeTrue
+        $r = Invoke-Aws $Root kms disable-key-rotation --key-id $id
+        $r.ExitCode | Should -Not -Be 0
+        $r.Error | Should -Match "DisabledException.*key/$id is disabled"
+    }
+}
+
+# The 2024 rotation API (periods, on-demand rotation, the rotation list) with a CLI that knows it.
+Describe 'AWS CLI <RotationCli> rotation calls against the sandbox' -Skip:$NoRotationCli -ForEach @(@{ RotationCli = $RotationCli }) {
+    BeforeAll {
+        $script:Sandbox = Start-KeyMgmtSandbox -PassThru -NoQuotas
+        $script:Root = [pscustomobject]@{ AccessKeyId = $Sandbox.Root.AccessKeyId; SecretAccessKey = $Sandbox.Root.SecretAccessKey; SessionToken = $null }
+        $script:Cli = $RotationCli
+        function Kms { Invoke-Aws -Cli $Cli $Root kms @args }
+        function New-CliKey { (Kms create-key @args).Json.KeyMetadata.KeyId }
+        # The CLI prints timestamps as epoch seconds (v1) or ISO 8601 (v2).
+        function ConvertTo-Time($v) { if ($v -is [string]) { [datetimeoffset]$v } else { [datetimeoffset]::FromUnixTimeMilliseconds([long]([double]$v * 1000)) } }
+        $script:NoValidation = Join-Path ([IO.Path]::GetTempPath()) "cli-no-validation-$PID.ini"
+        Set-Content -Path $NoValidation -Value "[default]`nparameter_validation = false"
+    }
+    AfterAll {
+        Stop-KeyMgmtSandbox
+        Remove-Item $NoValidation -ErrorAction SilentlyContinue
+    }
+
+    It 'enable-key-rotation --rotation-period-in-days 180: get-key-rotation-status prints the period and the next date' {
+        $id = New-CliKey
+        $on = Kms enable-key-rotation --key-id $id --rotation-period-in-days 180
+        $on.ExitCode | Should -Be 0 -Because $on.Error
+        $s = (Kms get-key-rotation-status --key-id $id).Json
+        $s.KeyRotationEnabled | Should -BeTrue
+        $s.KeyId | Should -Match ":key/$id$"
+        $s.RotationPeriodInDays | Should -Be 180
+        ((ConvertTo-Time $s.NextRotationDate) - $Sandbox.Clock.GetUtcNow()).TotalDays | Should -BeGreaterThan 179.9
+        ((ConvertTo-Time $s.NextRotationDate) - $Sandbox.Clock.GetUtcNow()).TotalDays | Should -BeLessOrEqual 180
+        $s.PSObject.Properties.Name | Should -Not -Contain 'OnDemandRotationStartDate'
+        (Kms disable-key-rotation --key-id $id).ExitCode | Should -Be 0
+        $off = (Kms get-key-rotation-status --key-id $id).Json
+        $off.KeyRotationEnabled | Should -BeFalse
+        $off.PSObject.Properties.Name | Should -Not -Contain 'NextRotationDate'
+    }
+
+    It 'a period outside 90-2560 is refused by the CLI, and by the sandbox (ValidationException) when the CLI does not check' {
+        $id = New-CliKey
+        $client = Kms enable-key-rotation --key-id $id --rotation-period-in-days 89
+        $client.ExitCode | Should -Not -Be 0
+        $client.Error | Should -Match 'RotationPeriodInDays'
+        foreach ($case in @{ Days = '89'; Constraint = 'greater than or equal to 90' }, @{ Days = '2561'; Constraint = 'less than or equal to 2560' }) {
+            $r = Invoke-Aws -Cli $Cli -ConfigFile $NoValidation $Root kms enable-key-rotation --key-id $id --rotation-period-in-days $case.Days
+            $r.ExitCode | Should -Not -Be 0
+            $r.Error | Should -Match 'ValidationException'
+            $r.Error | Should -Match "Value '$($case.Days)' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value $($case.Constraint)"
+        }
+        (Kms get-key-rotation-status --key-id $id).Json.KeyRotationEnabled | Should -BeFalse
+    }
+
+    It 'rotate-key-on-demand runs in the background: OnDemandRotationStartDate, ConflictException, then an ON_DEMAND entry' {
+        $Sandbox.Kms.OnDemandRotationDuration = [TimeSpan]::FromMinutes(10)   # longer than a few CLI calls
+        try {
+            $id = New-CliKey
+            $before = $Sandbox.Clock.GetUtcNow()
+            $r = Kms rotate-key-on-demand --key-id $id
+            $r.ExitCode | Should -Be 0 -Because $r.Error
+            $r.Json.KeyId | Should -Be $id
+            $running = (Kms get-key-rotation-status --key-id $id).Json
+            $started = ConvertTo-Time $running.OnDemandRotationStartDate
+            ($started - $before).TotalSeconds | Should -BeGreaterOrEqual -0.001
+            ($started - $before).TotalSeconds | Should -BeLessThan 60
+            $again = Kms rotate-key-on-demand --key-id $id
+            $again.ExitCode | Should -Not -Be 0
+            $again.Error | Should -Match 'ConflictException'
+            $again.Error | Should -Match 'in progress'
+            @((Kms list-key-rotations --key-id $id).Json.Rotations).Count | Should -Be 0
+            Set-KeyMgmtSandboxClock -Advance (New-TimeSpan -Minutes 10)
+            (Kms get-key-rotation-status --key-id $id).Json.PSObject.Properties.Name | Should -Not -Contain 'OnDemandRotationStartDate'
+            $list = @((Kms list-key-rotations --key-id $id).Json.Rotations)
+            $list.Count | Should -Be 1
+            $list[0].RotationType | Should -Be 'ON_DEMAND'
+            $list[0].KeyMaterialState | Should -Be 'CURRENT'
+            ((ConvertTo-Time $list[0].RotationDate) - $started).TotalMinutes | Should -Be 10   # dated when it completed
+        }
+        finally { $Sandbox.Kms.OnDemandRotationDuration = [TimeSpan]::FromSeconds(2) }
+    }
+
+    It 'list-key-rotations lists AUTOMATIC and ON_DEMAND in date order and pages with --page-size, --max-items, --starting-token' {
+        $Sandbox.Kms.OnDemandRotationDuration = [TimeSpan]::Zero
+        try {
+            $id = New-CliKey
+            $null = Kms enable-key-rotation --key-id $id --rotation-period-in-days 90
+            foreach ($n in 1, 2) {
+                (Kms rotate-key-on-demand --key-id $id).ExitCode | Should -Be 0
+                Set-KeyMgmtSandboxClock -Advance (New-TimeSpan -Days 91)   # then an automatic rotation
+            }
+            $all = @((Kms list-key-rotations --key-id $id).Json.Rotations)
+            @($all.RotationType) | Should -Be @('ON_DEMAND', 'AUTOMATIC', 'ON_DEMAND', 'AUTOMATIC')
+            @($all.KeyMaterialState) | Should -Be @('NON_CURRENT', 'NON_CURRENT', 'NON_CURRENT', 'CURRENT')
+            @($all.KeyMaterialId | Select-Object -Unique).Count | Should -Be 4
+
+            $requests = $Sandbox.RequestCount('KMS.ListKeyRotations')
+            $paged = @((Kms list-key-rotations --key-id $id --page-size 1).Json.Rotations)
+            @($paged.KeyMaterialId) | Should -Be @($all.KeyMaterialId)
+            $Sandbox.RequestCount('KMS.ListKeyRotations') - $requests | Should -Be 4   # one request per page (Limit 1, Marker)
+
+            $first = (Kms list-key-rotations --key-id $id --max-items 3).Json
+            @($first.Rotations).Count | Should -Be 3
+            $first.NextToken | Should -Not -BeNullOrEmpty
+            $rest = (Kms list-key-rotations --key-id $id --max-items 3 --starting-token $first.NextToken).Json
+            @($rest.Rotations.KeyMaterialId) | Should -Be @($all[3].KeyMaterialId)
+            $rest.PSObject.Properties.Name | Should -Not -Contain 'NextToken'
+
+            # One page as the API answers it (Limit, Truncated, NextMarker, then Marker)
+            $page = (Kms list-key-rotations --no-paginate --cli-input-json (@{ KeyId = $id; Limit = 3 } | ConvertTo-Json -Compress)).Json
+            @($page.Rotations.KeyMaterialId) | Should -Be @($all[0..2].KeyMaterialId)
+            $page.Truncated | Should -BeTrue
+            $page.NextMarker | Should -Not -BeNullOrEmpty
+            $last = (Kms list-key-rotations --no-paginate --cli-input-json (@{ KeyId = $id; Limit = 3; Marker = $page.NextMarker } | ConvertTo-Json -Compress)).Json
+            @($last.Rotations.KeyMaterialId) | Should -Be @($all[3].KeyMaterialId)
+            $last.Truncated | Should -BeFalse
+        }
+        finally { $Sandbox.Kms.OnDemandRotationDuration = [TimeSpan]::FromSeconds(2) }
+    }
+
+    It 'rotate-key-on-demand and list-key-rotations on an asymmetric key are UnsupportedOperationException' {
+        $id = New-CliKey --key-spec RSA_3072 --key-usage SIGN_VERIFY
+        $id | Should -Not -BeNullOrEmpty
+        foreach ($op in 'rotate-key-on-demand', 'list-key-rotations', 'disable-key-rotation') {
+            $r = Kms $op --key-id $id
+            $r.ExitCode | Should -Not -Be 0 -Because $op
+            $r.Error | Should -Match 'UnsupportedOperationException'
+            $r.Error | Should -Match "key/$id"
+        }
+        (Kms get-key-rotation-status --key-id $id).Json.KeyRotationEnabled | Should -BeFalse
     }
 }

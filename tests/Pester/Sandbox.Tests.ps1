@@ -70,6 +70,23 @@ Describe 'Start-KeyMgmtSandbox' {
     It 'has no published messages before anything publishes' {
         @(Get-KeyMgmtSandboxMessage).Count | Should -Be 0
     }
+
+    It 'seeds keys plain, with -RotationMix, or with -FleetMix, and KeyFacts tells what each key is' {
+        Add-KeyMgmtSandboxKey 40 -AliasPrefix 'alias/plain-' | Should -Be 40
+        Add-KeyMgmtSandboxKey 40 -AliasPrefix 'alias/mix-' -RotationMix | Should -Be 40
+        Add-KeyMgmtSandboxKey 80 -AliasPrefix 'alias/fleet-' -FleetMix | Should -Be 80
+        $facts = @($Sandbox.Kms.KeyFacts())
+        function Of($prefix) { @($facts | Where-Object { $_.Aliases -like "$prefix*" }) }
+        (Of 'alias/plain-').Count | Should -Be 40
+        @((Of 'alias/plain-') | Where-Object KeyRotationEnabled).Count | Should -Be 0
+        @((Of 'alias/mix-').KeySpec | Select-Object -Unique) | Should -Be @('SYMMETRIC_DEFAULT')
+        @((Of 'alias/mix-') | Where-Object KeyRotationEnabled).RotationPeriodInDays | Select-Object -Unique | Should -Be 90
+        $fleet = Of 'alias/fleet-'
+        @($fleet.KeySpec | Sort-Object -Unique) | Should -Be @('ECC_NIST_P256', 'HMAC_256', 'RSA_3072', 'SYMMETRIC_DEFAULT')
+        @($fleet | Where-Object KeyRotationEnabled).RotationPeriodInDays | Sort-Object -Unique | Should -Be @(90, 180, 365, 730, 2560)
+        @($fleet | Where-Object LastRotationType -eq 'ON_DEMAND').Count | Should -Be 8   # slots 27-30, twice in 80 keys
+        { Add-KeyMgmtSandboxKey 1 -RotationMix -FleetMix } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
 }
 
 Describe 'Without a sandbox' {

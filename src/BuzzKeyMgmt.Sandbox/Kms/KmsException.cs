@@ -14,4 +14,7 @@ public sealed class KmsException(string type, string message, int status = 400) 
     public static KmsException Missing(string member) => Validation("null", member, "Member must not be null");
     public static KmsException Serialization(string message) => new("SerializationException", message);
     public static KmsException Unsupported(string message) => new("UnsupportedOperationException", message);
+    /// <summary>ConflictException, 409 (Smithy model: httpError 409; botocore: a structure with a message only).</summary>
+    public static KmsException Conflict(string message) => new("ConflictException", message, 409);
+    public static KmsException LimitExceeded(string message) => new("LimitExceededException", message);
 }

@@ -8,8 +8,9 @@ public sealed record RotationEntry(string KeyMaterialId, DateTimeOffset Rotation
 /// <summary>
 /// One emulated KMS key. Mutable under its own lock (<see cref="Gate"/>): the store hands out snapshots for reads.
 /// Key material is versioned: index 0 is the original, each rotation appends one; encryption uses the newest.
+/// The rotation schedule (automatic, on-demand, re-enabling) is in KmsKey.Rotation.cs.
 /// </summary>
-public sealed class KmsKey
+public sealed partial class KmsKey
 {
     public const string StateEnabled = "Enabled", StateDisabled = "Disabled", StatePendingDeletion = "PendingDeletion";
 
@@ -43,6 +44,7 @@ public sealed class KmsKey
     public bool RotationEnabled { get; set; }
     public int RotationPeriodDays { get; set; } = 365;
     public DateTimeOffset? NextRotationDate { get; set; }
+    /// <summary>On-demand rotations requested over the key's life (the one in progress included).</summary>
     public int OnDemandRotations { get; set; }
     public List<byte[]> Materials { get; } = new();
     public List<RotationEntry> Rotations { get; } = new();
@@ -55,35 +57,6 @@ public sealed class KmsKey
 
     public bool IsSymmetric => KeySpec == "SYMMETRIC_DEFAULT";
     public bool IsAwsManaged => KeyManager == "AWS";
-
-    /// <summary>A lock-free look: whether <see cref="Advance"/> could change anything at <paramref name="now"/>.</summary>
-    public bool MayHaveSomethingDue(DateTimeOffset now) =>
-        Deleted
-        || (State == StatePendingDeletion && DeletionDate is { } d && now >= d)
-        || (State == StateEnabled && RotationEnabled && NextRotationDate is { } due && due <= now);
-
-    /// <summary>Applies what the clock says has happened since the last look: deletion once DeletionDate passed,
-    /// automatic rotations of an enabled key whose NextRotationDate passed (each dated when it fell due).</summary>
-    public void Advance(DateTimeOffset now)
-    {
-        if (State == StatePendingDeletion && DeletionDate is { } d && now >= d)
-        {
-            Deleted = true;
-            return;
-        }
-        if (State != StateEnabled || !RotationEnabled || !IsSymmetric) return;
-        while (NextRotationDate is { } due && due <= now)
-        {
-            Rotate(due, "AUTOMATIC");
-            NextRotationDate = due.AddDays(RotationPeriodDays);
-        }
-    }
-
-    public void Rotate(DateTimeOffset at, string type)
-    {
-        Materials.Add(RandomNumberGenerator.GetBytes(32));
-        Rotations.Add(new RotationEntry(MaterialId(Materials.Count - 1), at, type));
-    }
 
     public string MaterialId(int index) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Id}/{index}"))).ToLowerInvariant();
 }

@@ -60,8 +60,15 @@ internal static class KmsResponse
         if (k.KeyUsage == "SIGN_VERIFY")
         {
             w.WriteStartArray("SigningAlgorithms");
-            foreach (var a in new[] { "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512" })
-                w.WriteStringValue(a);
+            var algorithms = k.KeySpec == "ECC_NIST_P256" ? new[] { "ECDSA_SHA_256" }
+                : new[] { "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512" };
+            foreach (var a in algorithms) w.WriteStringValue(a);
+            w.WriteEndArray();
+        }
+        if (k.KeyUsage == "GENERATE_VERIFY_MAC")
+        {
+            w.WriteStartArray("MacAlgorithms");
+            w.WriteStringValue("HMAC_SHA_256");
             w.WriteEndArray();
         }
         w.WriteBoolean("MultiRegion", false);

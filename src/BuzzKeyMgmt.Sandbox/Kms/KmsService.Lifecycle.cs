@@ -2,7 +2,17 @@ namespace BuzzKeyMgmt.Sandbox.Kms;
 
 public sealed partial class KmsService
 {
-    private static readonly string[] KeySpecs = { "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096" };
+    private static readonly string[] KeySpecs = { "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "HMAC_256" };
+
+    /// <summary>The key usages each key spec allows (ECC and HMAC keys exist for metadata and rotation rules: they
+    /// cannot sign or compute MACs here).</summary>
+    private static string[] UsagesOf(string spec) => spec switch
+    {
+        "SYMMETRIC_DEFAULT" => ["ENCRYPT_DECRYPT"],
+        "ECC_NIST_P256" => ["SIGN_VERIFY"],
+        "HMAC_256" => ["GENERATE_VERIFY_MAC"],
+        _ => ["ENCRYPT_DECRYPT", "SIGN_VERIFY"],
+    };
 
     private ServiceResponse CreateKey(KmsRequest r)
     {
@@ -10,9 +20,9 @@ public sealed partial class KmsService
         if (!KeySpecs.Contains(spec))
             throw KmsException.Validation($"'{spec}'", "keySpec", $"Member must satisfy enum value set: [{string.Join(", ", KeySpecs)}]");
         var usage = r.String("KeyUsage") ?? "ENCRYPT_DECRYPT";
-        if (usage is not ("ENCRYPT_DECRYPT" or "SIGN_VERIFY"))
+        if (usage is not ("ENCRYPT_DECRYPT" or "SIGN_VERIFY" or "GENERATE_VERIFY_MAC"))
             throw KmsException.Validation($"'{usage}'", "keyUsage", "Member must satisfy enum value set: [ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC, KEY_AGREEMENT]");
-        if (spec == "SYMMETRIC_DEFAULT" && usage != "ENCRYPT_DECRYPT")
+        if (!UsagesOf(spec).Contains(usage))
             throw new KmsException("ValidationException", $"KeyUsage {usage} is not compatible with KeySpec {spec}");
         var origin = r.String("Origin") ?? "AWS_KMS";
         if (origin != "AWS_KMS") throw KmsException.Unsupported($"Origin {origin} is not supported by this sandbox.");
@@ -87,13 +97,7 @@ public sealed partial class KmsService
         {
             NotAwsManaged(k, r, "EnableKey");
             NotPendingDeletion(k);
-            if (k.State == KmsKey.StateDisabled && k.RotationEnabled && k.IsSymmetric && k.NextRotationDate is { } due && due <= Now)
-            {
-                // AWS: a key re-enabled after its rotation date passed is rotated at once, then every period.
-                k.Rotate(Now, "AUTOMATIC");
-                k.NextRotationDate = Now.AddDays(k.RotationPeriodDays);
-            }
-            k.State = KmsKey.StateEnabled;
+            k.Reenable(Now);   // once rotated if its rotation date passed while disabled, then every period from now
             return KmsResponse.Empty();
         });
     }

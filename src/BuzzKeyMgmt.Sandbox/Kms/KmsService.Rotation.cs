@@ -1,33 +1,53 @@
 namespace BuzzKeyMgmt.Sandbox.Kms;
 
+/// <summary>
+/// EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations. The schedule itself
+/// (what each call does to a key's dates) is in KmsKey.Rotation.cs.
+/// </summary>
 public sealed partial class KmsService
 {
-    /// <summary>RotateKeyOnDemand's lifetime limit per key (AWS documents 10, newer models 25).</summary>
+    /// <summary>RotateKeyOnDemand's lifetime limit per key (the developer guide said 10, the API reference now says 25).</summary>
     public const int OnDemandRotationLimit = 25;
 
+    /// <summary>ConflictException's documented window: "an automatic rotation of this key is currently in progress or
+    /// scheduled to begin within the next 20 minutes".</summary>
+    public static readonly TimeSpan AutomaticRotationConflictWindow = TimeSpan.FromMinutes(20);
 
+    private TimeSpan _onDemandRotationDuration;
+
+    /// <summary>
+    /// How long (sandbox clock) an accepted RotateKeyOnDemand runs before it completes; AWS runs it in the background.
+    /// While it runs GetKeyRotationStatus reports OnDemandRotationStartDate and another RotateKeyOnDemand is a
+    /// ConflictException. Zero (the default of a bare KmsService): it completes within the call. The HTTP sandbox sets
+    /// <see cref="SandboxOptions.OnDemandRotationDuration"/> (2 s by default). May be changed while serving.
+    /// </summary>
+    public TimeSpan OnDemandRotationDuration
+    {
+        get => _onDemandRotationDuration;
+        set => _onDemandRotationDuration = value >= TimeSpan.Zero ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The on-demand rotation duration cannot be negative.");
+    }
+
+    private static KmsException NoRotation(KmsKey k) => KmsException.Unsupported($"{k.Arn} origin or key spec does not support automatic key rotation.");
+
+    /// <summary>The checks of the calls that change rotation: pending deletion, then key type, then disabled.</summary>
     private static void MustRotate(KmsKey k)
     {
         NotPendingDeletion(k);
-        if (!k.IsSymmetric) throw KmsException.Unsupported($"{k.Arn} origin or key spec does not support automatic key rotation.");
+        if (!k.CanRotate) throw NoRotation(k);
         if (k.State == KmsKey.StateDisabled) throw KmsException.Disabled(k.Arn);
     }
 
     private ServiceResponse EnableKeyRotation(KmsRequest r)
     {
+        // Without RotationPeriodInDays the period is the documented default, 365 days, even on a key that had another.
         var period = r.Int("RotationPeriodInDays", 90, 2560) ?? 365;
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
             NotAwsManaged(k, r, "EnableKeyRotation");
             MustRotate(k);
-            if (!k.RotationEnabled || k.RotationPeriodDays != period)
-            {
-                k.RotationEnabled = true;
-                k.RotationPeriodDays = period;
-                var last = k.Rotations.Count > 0 ? k.Rotations[^1].RotationDate : Now;
-                k.NextRotationDate = (last.AddDays(period) > Now ? last : Now).AddDays(period);
-            }
+            k.EnableRotation(period, Now);
             return KmsResponse.Empty();
         });
     }
@@ -39,19 +59,24 @@ public sealed partial class KmsService
         {
             NotAwsManaged(k, r, "DisableKeyRotation");
             MustRotate(k);
-            k.RotationEnabled = false;
-            k.NextRotationDate = null;
+            k.DisableRotation();
             return KmsResponse.Empty();
         });
     }
 
+    /// <summary>
+    /// KeyRotationEnabled is false while the key is pending deletion (and true again once the deletion is cancelled); a
+    /// disabled key keeps its status, period and date ("The key rotation status does not change when you disable a KMS
+    /// key"). AWS managed keys read true, 365 days. Asymmetric and HMAC keys read false rather than failing: older API
+    /// references said "The key rotation status of these KMS keys is always false", and Terraform's AWS provider reads
+    /// this status for every AWS_KMS-origin key, asymmetric and HMAC ones included, and fails on any error.
+    /// </summary>
     private ServiceResponse GetKeyRotationStatus(KmsRequest r)
     {
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            if (!k.IsSymmetric) throw KmsException.Unsupported($"{k.Arn} origin or key spec does not support automatic key rotation.");
-            var enabled = k.RotationEnabled && k.State != KmsKey.StatePendingDeletion;
+            var enabled = k.ReportsRotationEnabled;
             return KmsResponse.Write(w =>
             {
                 w.WriteBoolean("KeyRotationEnabled", enabled);
@@ -61,6 +86,7 @@ public sealed partial class KmsService
                     w.WriteNumber("RotationPeriodInDays", k.RotationPeriodDays);
                     if (k.NextRotationDate is { } next) w.Time("NextRotationDate", next);
                 }
+                if (k.OnDemandRotationStartDate is { } started) w.Time("OnDemandRotationStartDate", started);
             });
         });
     }
@@ -72,10 +98,14 @@ public sealed partial class KmsService
         {
             NotAwsManaged(k, r, "RotateKeyOnDemand");
             MustRotate(k);
+            // The messages follow the shapes' documentation (AWS does not publish the exact texts).
+            if (k.OnDemandRotationStartDate is not null)
+                throw KmsException.Conflict($"The request was rejected because an on-demand rotation of {k.Arn} is currently in progress.");
+            if (k.RotationEnabled && k.NextRotationDate is { } next && next - Now <= AutomaticRotationConflictWindow)
+                throw KmsException.Conflict($"The request was rejected because an automatic rotation of {k.Arn} is currently in progress or scheduled to begin within the next 20 minutes.");
             if (k.OnDemandRotations >= OnDemandRotationLimit)
-                throw new KmsException("LimitExceededException", $"{k.Arn} has reached the limit of {OnDemandRotationLimit} on-demand rotations.");
-            k.OnDemandRotations++;
-            k.Rotate(Now, "ON_DEMAND");   // the automatic schedule is unchanged
+                throw KmsException.LimitExceeded($"On-demand rotations per key quota for {k.Arn} is {OnDemandRotationLimit}, current usage is {k.OnDemandRotations}.");
+            k.StartOnDemandRotation(Now, OnDemandRotationDuration);
             return KmsResponse.Write(w => w.WriteString("KeyId", k.Id));
         });
     }
@@ -90,8 +120,9 @@ public sealed partial class KmsService
         var key = _store.Resolve(r.String("KeyId", required: true)!, aliasAllowed: false);
         return Change(key, k =>
         {
-            if (!k.IsSymmetric) throw KmsException.Unsupported($"{k.Arn} origin or key spec does not support automatic key rotation.");
-            // ALL_KEY_MATERIAL adds the first key material, which has no RotationDate nor RotationType
+            if (!k.CanRotate) throw NoRotation(k);
+            // Completed rotations only (an on-demand rotation in progress is not listed yet). ALL_KEY_MATERIAL adds the
+            // first key material, which has no RotationDate nor RotationType.
             IEnumerable<RotationEntry?> entries = k.Rotations;
             if (include == "ALL_KEY_MATERIAL") entries = entries.Prepend(null);
             var page = entries.Skip(start).Take(limit + 1).ToList();

@@ -4,25 +4,35 @@ public sealed partial class KmsService
 {
     /// <summary>
     /// Creates <paramref name="count"/> symmetric keys directly (no quotas), with aliases &lt;aliasPrefix&gt;1…N, a
-    /// description and tags. With <paramref name="rotationMix"/> the fleet looks real, deterministically by position:
-    /// of every 20 keys, 14 rotate every 90 days with their past rotations listed (2 of them due within a week, 4 rotated
-    /// 10-40 days ago), 3 do not rotate, 2 are Disabled (rotation on) and 1 is PendingDeletion (30-day window).
+    /// description and tags; with <paramref name="rotationMix"/> in the <see cref="SeedMix.Rotation"/> mix, else
+    /// <see cref="SeedMix.Plain"/>.
     /// </summary>
-    public int Seed(int count, string aliasPrefix, bool rotationMix)
+    public int Seed(int count, string aliasPrefix, bool rotationMix) =>
+        Seed(count, aliasPrefix, rotationMix ? SeedMix.Rotation : SeedMix.Plain);
+
+    /// <summary>
+    /// Creates <paramref name="count"/> keys directly (no quotas, no HTTP), with aliases &lt;aliasPrefix&gt;1…N, a
+    /// description and tags, in the given <paramref name="mix"/>: key N's kind depends on N only. Creation dates lie
+    /// 400-699 days before the sandbox clock; rotation dates are backdated, so no clock needs moving.
+    /// </summary>
+    public int Seed(int count, string aliasPrefix, SeedMix mix)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Seed at least one key.");
         if (!aliasPrefix.StartsWith("alias/", StringComparison.Ordinal) || aliasPrefix.StartsWith("alias/aws/", StringComparison.Ordinal))
             throw new ArgumentException("The alias prefix must start with alias/ (and not alias/aws/).", nameof(aliasPrefix));
+        if (!Enum.IsDefined(mix)) throw new ArgumentOutOfRangeException(nameof(mix), mix, "Unknown seed mix.");
         var now = Now;
         for (var i = 1; i <= count; i++)
         {
             var created = now.AddDays(-(400 + i % 300));
-            var key = _store.Add("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "CUSTOMER", $"Seeded key {i} ({aliasPrefix}{i})", created);
+            var (spec, usage) = mix == SeedMix.Fleet ? FleetKeySpec(i % FleetCycle) : ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+            var key = _store.Add(spec, usage, "CUSTOMER", $"Seeded key {i} ({aliasPrefix}{i})", created);
             lock (key.Gate)   // the key is visible to readers as soon as it is added
             {
                 key.Tags["Owner"] = $"team-{i % 7}";
                 key.Tags["DataClass"] = i % 3 == 0 ? "PII" : "Internal";
-                if (rotationMix) Mix(key, i % 20, now);
+                if (mix == SeedMix.Rotation || (mix == SeedMix.Fleet && i % FleetCycle < RotationCycle)) RotationMix(key, i % RotationCycle, now);
+                else if (mix == SeedMix.Fleet) FleetMix(key, i % FleetCycle, now);
             }
             var name = $"{aliasPrefix}{i}";
             if (!_store.TryAddAlias(new KmsAlias(name, key.Id, created, created)))
@@ -31,19 +41,22 @@ public sealed partial class KmsService
         return count;
     }
 
-    private static void Mix(KmsKey key, int slot, DateTimeOffset now)
+    private const int RotationCycle = 20;
+
+    /// <summary>The <see cref="SeedMix.Rotation"/> slots (0-19).</summary>
+    private static void RotationMix(KmsKey key, int slot, DateTimeOffset now)
     {
         switch (slot)
         {
             case < 14:
                 // slots 0-1 fall due within a week, 2-5 were rotated 10-40 days ago, the rest in between
                 var next = slot < 2 ? now.AddDays(slot + 3) : slot < 6 ? now.AddDays(90 - (slot - 1) * 10) : now.AddDays(30 + slot);
-                RotateEvery90Days(key, next);
+                FleetHistory.Backdate(key, 90, next);
                 break;
             case < 17:
                 break;  // rotation off
             case < 19:
-                RotateEvery90Days(key, now.AddDays(45));
+                FleetHistory.Backdate(key, 90, now.AddDays(45));
                 key.State = KmsKey.StateDisabled;
                 break;
             default:
@@ -52,16 +65,5 @@ public sealed partial class KmsService
                 key.DeletionDate = now.AddDays(20);
                 break;
         }
-    }
-
-    /// <summary>Rotation on (90 days) with its past: one AUTOMATIC rotation per period since creation, next one due at <paramref name="next"/>.</summary>
-    private static void RotateEvery90Days(KmsKey key, DateTimeOffset next)
-    {
-        key.RotationEnabled = true;
-        key.RotationPeriodDays = 90;
-        key.NextRotationDate = next;
-        var past = new Stack<DateTimeOffset>();
-        for (var due = next.AddDays(-90); due > key.CreationDate.AddDays(90); due = due.AddDays(-90)) past.Push(due);
-        while (past.Count > 0) key.Rotate(past.Pop(), "AUTOMATIC");
     }
 }

@@ -71,9 +71,9 @@ public sealed partial class KmsService
 
     private void AddManagedKey(string alias, string description)
     {
+        // AWS managed keys rotate every year (365 days), from their creation; their rotation status always reads true.
         var key = _store.Add("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "AWS", description, Now.AddYears(-2));
-        key.RotationEnabled = true;
-        key.NextRotationDate = Now.AddDays(100);
+        FleetHistory.Backdate(key, 365, Now.AddDays(100));
         _store.TryAddAlias(new KmsAlias(alias, key.Id, key.CreationDate, key.CreationDate));
     }
 

@@ -97,6 +97,7 @@ public sealed class KeyLifecycleFidelityTests : IDisposable
         var keyId = await NewKeyAsync();
         var before = (await kms.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("before rotation"u8.ToArray()) })).CiphertextBlob;
         await kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = keyId });
+        f.Server.Clock.Advance(f.Server.Kms.OnDemandRotationDuration);   // wait for the background rotation, as against AWS
         var rotations = await kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = keyId });
         Assert.NotEmpty(rotations.Rotations);
         var after = (await kms.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("after rotation"u8.ToArray()) })).CiphertextBlob;

@@ -52,6 +52,7 @@ public sealed class SdkWireTests : IDisposable
         Assert.InRange(status.NextRotationDate!.Value.ToUniversalTime(), DateTime.UtcNow.AddDays(119), DateTime.UtcNow.AddDays(121));
         Assert.EndsWith(keyId, status.KeyId);
         Assert.Equal(keyId, (await _kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = keyId })).KeyId);
+        _f.Server.Clock.Advance(_f.Server.Kms.OnDemandRotationDuration);   // on-demand rotation runs in the background, as on AWS
         var rotations = await _kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = keyId });
         var entry = Assert.Single(rotations.Rotations);
         Assert.Equal(RotationType.ON_DEMAND, entry.RotationType);

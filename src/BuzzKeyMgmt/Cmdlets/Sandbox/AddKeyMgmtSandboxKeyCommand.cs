@@ -1,10 +1,12 @@
 using System.Management.Automation;
+using BuzzKeyMgmt.Sandbox.Kms;
 
 namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 
-/// <summary>Seeds the sandbox with a fleet of symmetric keys (bypassing quotas, thousands per second), each with an
-/// alias; with -RotationMix a realistic mix of rotation settings and states.</summary>
-[Cmdlet(VerbsCommon.Add, "KeyMgmtSandboxKey", SupportsShouldProcess = true)]
+/// <summary>Seeds the sandbox with a fleet of keys (bypassing quotas, thousands per second), each with an alias; with
+/// -RotationMix a realistic mix of rotation settings and states, with -FleetMix a mixed fleet that also has longer
+/// periods, on-demand rotations, asymmetric and HMAC keys (see <see cref="SeedMix"/>).</summary>
+[Cmdlet(VerbsCommon.Add, "KeyMgmtSandboxKey", SupportsShouldProcess = true, DefaultParameterSetName = "RotationMix")]
 [OutputType(typeof(int))]
 public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
 {
@@ -16,13 +18,17 @@ public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
     [ValidatePattern(@"^alias/[a-zA-Z0-9/_-]{1,200}$")]
     public string AliasPrefix { get; set; } = "alias/CEK_User_";
 
-    [Parameter]
+    [Parameter(ParameterSetName = "RotationMix")]
     public SwitchParameter RotationMix { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = "FleetMix")]
+    public SwitchParameter FleetMix { get; set; }
 
     protected override void EndProcessing()
     {
         var sandbox = RequireSandbox();
         if (!ShouldProcess($"sandbox at {sandbox.Endpoint}", $"Create {Count} keys named {AliasPrefix}N")) return;
-        WriteObject(sandbox.SeedKeys(Count, AliasPrefix, RotationMix));
+        var mix = FleetMix ? SeedMix.Fleet : RotationMix ? SeedMix.Rotation : SeedMix.Plain;
+        WriteObject(sandbox.SeedKeys(Count, AliasPrefix, mix));
     }
 }
