@@ -28,7 +28,7 @@ $env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]:
 Import-Module $ModulePath
 $sandbox = Start-KeyMgmtSandbox -PassThru
 try {
-    $null = Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -Mix Fleet
+    $null = Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -FleetMix
     $null = Initialize-KeyAuditStore
     $null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency ([TimeSpan]::FromMilliseconds($LatencyMs))
     Connect-KeyManagement -Environment sandbox -Role Admin
