@@ -13,8 +13,8 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (Chromium.Executable is null)
-            Skip = "Chromium is not installed (CHROMIUM_PATH is not set and neither chromium nor chromium-browser is on PATH): "
-                   + "install it (Debian: apt-get install -y chromium) to run the browser test of the compliance report.";
+            Skip = Chromium.WhyMissing + ": install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH to run the "
+                   + "browser tests of the compliance report.";
     }
 }
 
@@ -22,6 +22,10 @@ public sealed class ChromiumFactAttribute : FactAttribute
 internal static class Chromium
 {
     public static readonly string? Executable = Find();
+
+    public static string WhyMissing => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured
+        ? $"Chromium not found: CHROMIUM_PATH names '{configured}', which does not exist"
+        : "Chromium is not installed: neither chromium nor chromium-browser is on PATH (and CHROMIUM_PATH is not set)";
 
     private static string? Find()
     {
