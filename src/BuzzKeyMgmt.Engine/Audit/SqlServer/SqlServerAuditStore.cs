@@ -170,15 +170,21 @@ public sealed class SqlServerAuditStore : AdoAuditStore
     /// <summary>Sessions connected without encryption (CheckUnencryptedConnections); needs VIEW SERVER STATE.</summary>
     public IReadOnlyList<UnencryptedConnection> CheckUnencryptedConnections() => Run(create: false, connection =>
     {
-        using var command = Command(connection, null, "dbo.CheckUnencryptedConnections");
+        using var command = Command(connection, null, CheckUnencryptedConnectionsProcedure);
         command.CommandType = CommandType.StoredProcedure;
         using var r = command.ExecuteReader();
         var rows = new List<UnencryptedConnection>();
-        while (r.Read())
-            rows.Add(new UnencryptedConnection(r.GetInt32(0), NullableString(r, 1), NullableString(r, 2), NullableString(r, 3),
-                NullableString(r, 5), NullableString(r, 6), NullableString(r, 7)));
+        while (r.Read()) rows.Add(ReadUnencryptedConnection(r));
         return (IReadOnlyList<UnencryptedConnection>)rows;
     });
+
+    internal const string CheckUnencryptedConnectionsProcedure = "dbo.CheckUnencryptedConnections";
+
+    /// <summary>One row of dbo.CheckUnencryptedConnections (SessionId, ClientAddress, NetTransport, AuthScheme,
+    /// ConnectedAt, LoginName, HostName, ProgramName).</summary>
+    internal static UnencryptedConnection ReadUnencryptedConnection(DbDataReader r) =>
+        new(r.GetInt32(0), NullableString(r, 1), NullableString(r, 2), NullableString(r, 3),
+            NullableString(r, 5), NullableString(r, 6), NullableString(r, 7));
 
     protected override void AddParameter(DbCommand command, string name, object? value)
     {
