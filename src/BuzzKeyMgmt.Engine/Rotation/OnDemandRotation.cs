@@ -106,7 +106,9 @@ public sealed class OnDemandRotation : KeyOperation<RotationResult>
 
     private static KeyMgmtException InProgress(OperationRun run, DateTimeOffset? since, Exception? inner = null) =>
         new("RotationInProgress", FailureKind.ResourceBusy,
-            $"An on-demand rotation of {run.Target.Display} is already running{(since is { } s ? $" (since {s:u})" : "")}: KMS takes one at a time.",
+            since is { } s
+                ? $"An on-demand rotation of {run.Target.Display} is already running (since {s:u}): KMS takes one at a time."
+                : $"KMS refused to rotate {run.Target.Display} now: a rotation of it is running, or its automatic rotation is due within minutes.",
             "Wait until Get-KeyStatus -IncludeRotationHistory lists it, then rotate again if you still need to.", inner);
 
     protected internal override object? Details(OperationRun run) => new

@@ -91,19 +91,21 @@ public class ComplianceReportBrowserTests(ITestOutputHelper output)
         output.WriteLine($"screenshot: out/reports/compliance-report.png, {bytes.Length:N0} bytes, in {run.Elapsed.TotalSeconds:F1} s");
     }
 
+    /// <summary>A fleet-sized report loads with its script running (2,000 keys here, to keep the suite's time; the 10,000-key
+    /// file's size is bounded in ComplianceReportWriterTests and its write time measured by bench/rotation-due.ps1).</summary>
     [ChromiumFact]
-    public async Task Ten_thousand_keys_load_in_the_browser()
+    public async Task A_fleet_report_loads_in_the_browser()
     {
         using var dir = new TempDirectory();
-        var file = ComplianceReportWriter.WriteHtmlFile(ReportSamples.Fleet(10_000), dir.File("fleet.html"));
+        var file = ComplianceReportWriter.WriteHtmlFile(ReportSamples.Fleet(2_000), dir.File("fleet.html"));
 
         var started = DateTime.UtcNow;
         var dom = await DumpDom(new Uri(file).AbsoluteUri, FleetTimeout);
         var elapsed = DateTime.UtcNow - started;
 
         Assert.Equal("true", HtmlProbe.Tags(dom).Single(t => t.Name == "body")["data-ready"]);
-        Assert.Equal("10000 of 10000 keys shown", HtmlProbe.TextOf(dom, "shown"));
-        output.WriteLine($"10,000-key report ({new FileInfo(file).Length:N0} bytes) loaded, filter initialised and DOM dumped by Chromium in {elapsed.TotalSeconds:F1} s");
+        Assert.Equal("2000 of 2000 keys shown", HtmlProbe.TextOf(dom, "shown"));
+        output.WriteLine($"2,000-key report ({new FileInfo(file).Length:N0} bytes) loaded, filter initialised and DOM dumped by Chromium in {elapsed.TotalSeconds:F1} s");
     }
 
     private async Task<string> DumpDom(string url, TimeSpan? timeout = null)
