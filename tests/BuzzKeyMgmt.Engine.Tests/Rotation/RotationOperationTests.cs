@@ -147,6 +147,48 @@ public sealed class RotationOperationTests
     }
 
     [Fact]
+    public async Task A_rotation_already_running_is_refused_before_sending_with_its_start_audited_and_alerted()
+    {
+        using var h = new RunnerHarness();
+        var key = h.NewKey();
+        var keyId = h.KeyIdOf(key);
+        await h.RootKms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = keyId });   // 2 s of sandbox time to run
+        var admin = await h.ConnectAsync(KeyMgmtRole.Admin);
+        using var runner = h.Runner(admin);
+        var sent = h.Server.RequestCount("KMS.RotateKeyOnDemand");
+
+        var e = await Assert.ThrowsAsync<OperationFailedException>(() => runner.RunAsync(new OnDemandRotation(key, null, null), CancellationToken.None));
+
+        Assert.Equal(("RotationInProgress", FailureKind.ResourceBusy), (e.ErrorId, e.Kind));
+        Assert.Contains("already running (since", e.Message);
+        Assert.Equal(sent, h.Server.RequestCount("KMS.RotateKeyOnDemand"));
+        Assert.Equal("RotationInProgress", h.RowsFor(keyId).Last().ErrorCode);
+        Assert.Equal(("key.rotate.failed", "RotationInProgress"),
+            KeyAlert.FromBody(Assert.Single(h.Server.Messages).Message) is { } a ? (a.Event, a.ErrorCode) : default);
+    }
+
+    [Fact]
+    public async Task Kms_conflict_when_automatic_rotation_is_minutes_away_is_one_clear_error_sent_once()
+    {
+        using var h = new RunnerHarness();
+        var key = h.NewKey();
+        var keyId = h.KeyIdOf(key);
+        await h.RootKms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = keyId, RotationPeriodInDays = 90 });
+        var next = (await h.RootKms.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = keyId })).NextRotationDate!.Value;
+        h.Server.Clock.Advance(new DateTimeOffset(next.ToUniversalTime()) - h.Server.Clock.GetUtcNow() - TimeSpan.FromMinutes(10));
+        var admin = await h.ConnectAsync(KeyMgmtRole.Admin);
+        using var runner = h.Runner(admin);
+        var sent = h.Server.RequestCount("KMS.RotateKeyOnDemand");
+
+        var e = await Assert.ThrowsAsync<OperationFailedException>(() => runner.RunAsync(new OnDemandRotation(key, null, null), CancellationToken.None));
+
+        Assert.Equal(("RotationInProgress", FailureKind.ResourceBusy), (e.ErrorId, e.Kind));
+        Assert.Contains("automatic rotation is due within minutes", e.Message);
+        Assert.Equal(sent + 1, h.Server.RequestCount("KMS.RotateKeyOnDemand"));
+        Assert.Equal("RotationInProgress", h.RowsFor(keyId).Last().ErrorCode);
+    }
+
+    [Fact]
     public async Task A_bulk_run_sends_one_summary_alert_with_its_counts()
     {
         using var h = new RunnerHarness();
