@@ -62,8 +62,11 @@ try {
     $sequentialSeconds = $sw.Elapsed.TotalSeconds / @($sequential).Count * $results.Count
 
     # Ctrl+C: stop a fleet read two seconds in (PowerShell.Stop is what Ctrl+C does) and time how long it takes.
-    $ps = [powershell]::Create()
-    $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModulePath).AddStatement()
+    # The module imported by the runspace's initial state, not as a batch statement: a stopped batch can touch its
+    # disposed runspace from a thread-pool item and crash the process.
+    $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $state.ImportPSModule([string[]]@($ModulePath))
+    $ps = [powershell]::Create($state)
     # A new runspace has its own sessions and sandbox registrations: it is handed this session.
     $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All').AddParameter('Session', (Get-KeyMgmtSession))
     $async = $ps.BeginInvoke()

@@ -122,8 +122,7 @@ Describe 'Get-KeyStatus over a fleet' {
     }
 
     It 'shows progress with counts and completes it' {
-        $ps = [powershell]::Create()
-        $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
+        $ps = New-ModulePowerShell
         # A new runspace has its own sessions: it is handed this one, as a script would do.
         $null = $ps.AddCommand('Get-KeyStatus').AddParameter('Alias', 'alias/CEK_User_1*').AddParameter('Session', (Get-KeyMgmtSession))
         $out = $ps.Invoke()
@@ -137,8 +136,7 @@ Describe 'Get-KeyStatus over a fleet' {
     It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
         $null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency '00:00:00.050'
         try {
-            $ps = [powershell]::Create()
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
+            $ps = New-ModulePowerShell
             $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All').AddParameter('ThrottleLimit', 4).AddParameter('Session', (Get-KeyMgmtSession))
             $async = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 500

@@ -91,9 +91,8 @@ Describe 'Stops, roles and lifetimes' {
         $session = Connect-KeyManagement -Environment sandbox -Role Recovery -MfaCode (Get-KeyMgmtSandboxMfaCode) -ChangeId CHG-2026-0107 -PassThru
         $before = $Sandbox.RequestCount('KMS.EnableKey')
         $null = Set-KeyMgmtSandboxFault -Operation KMS.EnableKey -Kind Latency -Probability 1 -Latency '00:00:02'
-        $ps = [powershell]::Create()
+        $ps = New-ModulePowerShell
         try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
             $null = $ps.AddCommand('Restore-EncryptionKey').AddParameter('KeyId', 'alias/op-4').AddParameter('ChangeId', 'CHG-2026-0107').
                 AddParameter('Session', $session).AddParameter('Confirm', $false).AddParameter('Verbose', $true)
             $null = $ps.BeginInvoke()

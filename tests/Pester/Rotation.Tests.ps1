@@ -49,9 +49,8 @@ Describe 'Get-KeyRotationDue' {
 
     It 'reads the fleet with progress and stops promptly on Ctrl+C' {
         $null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency '00:00:00.050'
-        $ps = [powershell]::Create()
+        $ps = New-ModulePowerShell
         try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-BuiltModulePath)).AddStatement()
             $null = $ps.AddCommand('Get-KeyRotationDue').AddParameter('ThrottleLimit', 2).AddParameter('Session', (Get-KeyMgmtSession))
             $async = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(30)

@@ -6,6 +6,15 @@ function Get-BuiltModulePath {
     Join-Path (Split-Path (Split-Path $PSScriptRoot)) 'out/BuzzKeyMgmt'
 }
 
+# A [powershell] on a new runspace with the built module already imported. Not a two-statement batch (Import-Module;
+# the command): PowerShell runs a batch's statements on a thread-pool item that, after Stop() and Dispose(), can still
+# touch the closed runspace and crash the whole process (InvalidRunspaceStateException, unhandled).
+function New-ModulePowerShell([string] $ModulePath = (Get-BuiltModulePath)) {
+    $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $state.ImportPSModule([string[]]@($ModulePath))
+    [powershell]::Create($state)
+}
+
 function Get-RepoRoot { Split-Path (Split-Path $PSScriptRoot) }
 
 function Get-NuGetCache {
@@ -82,4 +91,4 @@ function New-SandboxKmsClient($Sandbox) {
         [Amazon.Runtime.BasicAWSCredentials]::new($Sandbox.Root.AccessKeyId, $Sandbox.Root.SecretAccessKey), $config)
 }
 
-Export-ModuleMember -Function New-SandboxKmsClient, Get-BuiltModulePath, Get-RepoRoot, Get-NuGetCache, Invoke-FreshPwsh, Get-ClosedLoopbackPort
+Export-ModuleMember -Function New-SandboxKmsClient, New-ModulePowerShell, Get-BuiltModulePath, Get-RepoRoot, Get-NuGetCache, Invoke-FreshPwsh, Get-ClosedLoopbackPort
