@@ -48,15 +48,16 @@ Describe 'Revocation alerts' {
         (Get-KeyAuditLog -KeyId alias/al-1 -Last 1).AlertMessageId | Should -Be $r.AlertId
     }
 
-    It 'publishes a failure alert when the revocation fails' {
+    It 'publishes a refusal alert (a warning: nothing was sent to KMS) when the revocation is refused' {
         Connect-KeyManagement -Environment sandbox -Role Admin
         $before = @(Get-KeyMgmtSandboxMessage).Count
         Revoke-EncryptionKey alias/al-2 -IncidentId INC-2026-0042 -Reason 'admin without mfa' -Force -ErrorAction SilentlyContinue
         @(Get-KeyMgmtSandboxMessage).Count | Should -Be ($before + 1)
         $body = (Get-KeyMgmtSandboxMessage -Last 1).Message | ConvertFrom-Json
-        $body.outcome | Should -Be 'Failed'
+        $body.outcome | Should -Be 'Refused'
+        $body.severity | Should -Be 'warning'
         $body.errorCode | Should -Be 'EmergencyRoleRequired'
-        (Get-KeyMgmtSandboxMessage -Last 1).Subject | Should -Match 'FAILED'
+        (Get-KeyMgmtSandboxMessage -Last 1).Subject | Should -Match 'KEY REVOKE REFUSED'
     }
 
     It 'with SNS down, revokes anyway, queues the alert, and Sync-KeyAuditJournal delivers it exactly once' {

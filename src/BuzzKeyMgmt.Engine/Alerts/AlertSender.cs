@@ -24,15 +24,26 @@ public sealed record AlertFlushResult(int Delivered, int Remaining, string? Erro
 public sealed class AlertSender : IDisposable
 {
     private readonly SnsPublisher _publisher;
+    private readonly Func<string, SnsPublisher>? _publisherForRegion;
     private readonly bool _ownsPublisher;
 
-    public AlertSender(SnsPublisher publisher, string topicArn, AlertOutbox outbox, bool ownsPublisher = false)
+    /// <param name="publisherForRegion">A publisher for another Region's topic (a queued alert whose topic is not
+    /// <paramref name="topicArn"/>'s Region, after the configuration changed); null publishes every alert with
+    /// <paramref name="publisher"/>.</param>
+    public AlertSender(SnsPublisher publisher, string topicArn, AlertOutbox outbox, bool ownsPublisher = false,
+        Func<string, SnsPublisher>? publisherForRegion = null)
     {
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentException.ThrowIfNullOrWhiteSpace(topicArn);
         ArgumentNullException.ThrowIfNull(outbox);
-        (_publisher, TopicArn, Outbox, _ownsPublisher) = (publisher, topicArn, outbox, ownsPublisher);
+        (_publisher, TopicArn, Outbox, _ownsPublisher, _publisherForRegion) = (publisher, topicArn, outbox, ownsPublisher, publisherForRegion);
     }
+
+    /// <summary>The publisher for a topic: SNS takes a Publish only in the topic's own Region.</summary>
+    private SnsPublisher PublisherFor(string topicArn) =>
+        _publisherForRegion is not null && TopicRegion(topicArn) is { } region && TopicRegion(TopicArn) != region
+            ? _publisherForRegion(region)
+            : _publisher;
 
     /// <summary>A sender for a session's environment: its alert topic, published in the topic's own Region with the
     /// session's clients and credentials, with the environment's outbox in the default data directory; null when the
@@ -42,7 +53,8 @@ public sealed class AlertSender : IDisposable
         ArgumentNullException.ThrowIfNull(session);
         if (session.EnvironmentInfo.AlertTopicArn is not { Length: > 0 } topic) return null;
         var publisher = session.Clients.Sns(TopicRegion(topic) ?? session.Region);
-        return new AlertSender(publisher, topic, outbox ?? AlertOutbox.ForEnvironment(session.Environment));
+        return new AlertSender(publisher, topic, outbox ?? AlertOutbox.ForEnvironment(session.Environment),
+            publisherForRegion: session.Clients.Sns);
     }
 
     /// <summary>The Region an SNS topic ARN names (arn:aws:sns:REGION:ACCOUNT:NAME), or null.</summary>
@@ -113,7 +125,7 @@ public sealed class AlertSender : IDisposable
             var (delivered, remaining) = await Outbox.DrainAsync(async pending =>
             {
                 var attributes = KeyAlert.FromBody(pending.Body)?.MessageAttributes ?? [];
-                var result = await _publisher.PublishAsync(pending.TopicArn, pending.Body, pending.Subject, attributes, cancellationToken).ConfigureAwait(false);
+                var result = await PublisherFor(pending.TopicArn).PublishAsync(pending.TopicArn, pending.Body, pending.Subject, attributes, cancellationToken).ConfigureAwait(false);
                 if (result.Succeeded) return DrainStep.Delivered;
                 failure = result;
                 return IsPermanent(result) ? DrainStep.Kept : DrainStep.Stop;

@@ -8,13 +8,19 @@ namespace BuzzKeyMgmt.Engine.Alerts;
 /// One alert about one operation's outcome (one per outcome: success or failure). Its <see cref="Body"/> is JSON
 /// with these field names (documented in Alerts/README.md): alertId (stable deduplication marker, the same on every
 /// re-send), event, environment, operation, severity, keyId, keyArn, alias, incidentId, changeId, operator,
-/// operatorArn, outcome ("Succeeded" | "Failed"), errorCode, errorMessage, timings ({step: milliseconds}), auditId,
+/// operatorArn, baseIdentityArn, outcome ("Succeeded" | "Unchanged" | "Refused" | "Failed"), errorCode, errorMessage, timings ({step: milliseconds}), auditId,
 /// occurredAtUtc (ISO 8601), journaled (the audit row went to the local journal, not the store). Absent values are null.
 /// </summary>
 public sealed record KeyAlert
 {
+    /// <summary>The change was made (and read back).</summary>
     public const string Succeeded = "Succeeded";
+    /// <summary>A change was attempted (sent to AWS or the store) and failed, or could not be verified.</summary>
     public const string Failed = "Failed";
+    /// <summary>Refused before any change was sent: a bad or unknown key, a policy or MFA refusal.</summary>
+    public const string Refused = "Refused";
+    /// <summary>Nothing to do: the key already was as asked (e.g. revoking a key that is already disabled).</summary>
+    public const string Unchanged = "Unchanged";
     public const int MaxSubjectLength = 99;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
@@ -30,7 +36,10 @@ public sealed record KeyAlert
     public string? IncidentId { get; init; }
     public string? ChangeId { get; init; }
     public string? Operator { get; init; }
+    /// <summary>The identity that acted: the assumed-role session ARN that made the change.</summary>
     public string? OperatorArn { get; init; }
+    /// <summary>The base identity behind it (the IAM user or SSO role that connected and assumed the role).</summary>
+    public string? BaseIdentityArn { get; init; }
     public string? ErrorCode { get; init; }
     public string? ErrorMessage { get; init; }
     public IReadOnlyDictionary<string, long>? Timings { get; init; }
@@ -42,17 +51,27 @@ public sealed record KeyAlert
     /// alert about one key.</summary>
     public AlertSummary? Summary { get; init; }
 
-    /// <summary>"key.revoke.succeeded", "key.schedule_deletion.failed", …</summary>
-    public string Event => $"key.{Operation.ToLowerInvariant()}.{(Summary is not null ? "summary" : IsFailure ? "failed" : "succeeded")}";
+    /// <summary>"key.revoke.succeeded", "key.revoke.unchanged", "key.revoke.refused", "key.schedule_deletion.failed",
+    /// "key.rotate.summary", …</summary>
+    public string Event => $"key.{Operation.ToLowerInvariant()}.{(Summary is not null ? "summary" : Kind)}";
 
-    [JsonIgnore] public bool IsFailure => !string.Equals(Outcome, Succeeded, StringComparison.OrdinalIgnoreCase);
+    /// <summary>The outcome as the event's last word: succeeded, unchanged, refused or failed.</summary>
+    private string Kind =>
+        IsRefused ? "refused" : IsUnchanged ? "unchanged" : IsFailure ? "failed" : "succeeded";
 
-    /// <summary>critical for REVOKE/DISABLE/SCHEDULE_DELETION, high for RECOVER/ENABLE/CANCEL_DELETION, info otherwise;
-    /// a failure is one level up (info → high, high → critical).</summary>
+    /// <summary>A change was attempted and failed (not a refusal before any change, not "nothing to do").</summary>
+    [JsonIgnore] public bool IsFailure => !IsUnchanged && !IsRefused && !string.Equals(Outcome, Succeeded, StringComparison.OrdinalIgnoreCase);
+    [JsonIgnore] public bool IsRefused => string.Equals(Outcome, Refused, StringComparison.OrdinalIgnoreCase);
+    [JsonIgnore] public bool IsUnchanged => string.Equals(Outcome, Unchanged, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Unchanged → info; refused → warning; otherwise critical for REVOKE/DISABLE/SCHEDULE_DELETION, high for
+    /// RECOVER/ENABLE/CANCEL_DELETION, info for the rest, and a failure one level up (info → high, high → critical).</summary>
     public string Severity
     {
         get
         {
+            if (Summary is null && IsUnchanged) return "info";
+            if (Summary is null && IsRefused) return "warning";
             var level = Operation.ToUpperInvariant() switch
             {
                 "REVOKE" or "DISABLE" or "SCHEDULE_DELETION" => 2,
@@ -76,7 +95,8 @@ public sealed record KeyAlert
             if (Summary is { } sum)
                 return Shorten($"[{Clean(Environment)}] KEY {Operation.Replace('_', ' ').ToUpperInvariant()} SUMMARY: {sum.Keys} keys, " +
                                $"{sum.Succeeded} done, {sum.Failed} failed, {sum.Skipped} skipped", MaxSubjectLength);
-            var action = IsFailure ? $"KEY {Operation.Replace('_', ' ').ToUpperInvariant()} FAILED" : $"KEY {PastTense()}";
+            var verb = Operation.Replace('_', ' ').ToUpperInvariant();
+            var action = IsRefused ? $"KEY {verb} REFUSED" : IsUnchanged ? $"KEY ALREADY {PastTense()}" : IsFailure ? $"KEY {verb} FAILED" : $"KEY {PastTense()}";
             var head = $"[{Clean(Environment)}] {action}";
             var key = Clean(Alias ?? KeyId ?? "");
             var ticket = IncidentId ?? ChangeId;

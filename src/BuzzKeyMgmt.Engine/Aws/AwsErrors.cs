@@ -6,7 +6,8 @@ namespace BuzzKeyMgmt.Engine.Aws;
 /// instead of a raw SDK dump.</summary>
 public static class AwsErrors
 {
-    public static KeyMgmtException Translate(Exception ex, string action, string? target = null, string? environment = null)
+    /// <param name="service">The service that was called (for errors without a code); KMS when not given.</param>
+    public static KeyMgmtException Translate(Exception ex, string action, string? target = null, string? environment = null, AwsService service = AwsService.Kms)
     {
         var what = target is null ? action : $"{action} {target}";
         switch (ex)
@@ -16,7 +17,7 @@ public static class AwsErrors
             case OperationCanceledException:
                 return new KeyMgmtException("OperationStopped", FailureKind.OperationStopped, $"{what}: stopped.", null, ex);
             case AmazonServiceException aws:
-                return FromService(aws, what, environment);
+                return string.IsNullOrEmpty(aws.ErrorCode) ? WithoutCode(aws, what, service) : FromService(aws, what, environment);
             case AmazonClientException or HttpRequestException or IOException or TimeoutException:
                 return new KeyMgmtException("EndpointUnreachable", FailureKind.ConnectionError,
                     $"{what}: the AWS endpoint could not be reached ({ex.GetBaseException().Message}).",
@@ -24,6 +25,22 @@ public static class AwsErrors
             default:
                 return new KeyMgmtException("UnexpectedFailure", FailureKind.NotSpecified, $"{what}: {ex.Message}", null, ex);
         }
+    }
+
+    /// <summary>An answer with no AWS error code (a proxy, a load balancer, or an endpoint of another service — a KMS VPC
+    /// endpoint answers STS calls with a bare UnknownOperationException): reported with the service and HTTP status.</summary>
+    private static KeyMgmtException WithoutCode(AmazonServiceException aws, string what, AwsService service)
+    {
+        var name = service.ToString().ToUpperInvariant();
+        var status = (int)aws.StatusCode;
+        var body = string.IsNullOrWhiteSpace(aws.Message) ? "no message" : aws.Message.Trim();
+        var unknownOperation = body.Contains("UnknownOperation", StringComparison.OrdinalIgnoreCase);
+        return new KeyMgmtException(unknownOperation ? "WrongServiceEndpoint" : "AwsErrorWithoutCode",
+            status >= 500 ? FailureKind.ResourceUnavailable : FailureKind.ConnectionError,
+            $"{what}: the {name} endpoint answered HTTP {status} ({aws.StatusCode}) without an AWS error code ({body}).",
+            unknownOperation
+                ? $"That endpoint does not serve {name} (a KMS VPC endpoint answers KMS only): set endpoints.{name.ToLowerInvariant()} in the environments file, or remove endpointUrl so {name} uses its public endpoint."
+                : $"Check that the endpoint configured for {name} is an AWS {name} endpoint (Get-KeyMgmtEnvironment shows the endpoints).", aws);
     }
 
     private static KeyMgmtException FromService(AmazonServiceException aws, string what, string? environment)

@@ -11,7 +11,8 @@ namespace BuzzKeyMgmt.Engine.Configuration;
 public static class ConfigurationFile
 {
     private static readonly string[] EnvironmentKeys =
-        { "region", "accountId", "production", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl" };
+        { "region", "accountId", "production", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl", "endpoints" };
+    private static readonly string[] EndpointKeys = { "kms", "sts", "sns", "iam" };
     private static readonly string[] RoleKeys = { "admin", "emergency", "recovery" };
     private static readonly string[] StoreKeys = { "provider", "path", "connectionString" };
 
@@ -20,7 +21,8 @@ public static class ConfigurationFile
     private static readonly Regex AccountId = new(@"^\d{12}$");
     private static readonly Regex RoleArn = new(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$");
     private static readonly Regex MfaSerial = new(@"^(arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+|[\w+=/:,.@-]{9,256})$");
-    private static readonly Regex TopicArn = new(@"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$");
+    /// <summary>A standard SNS topic's ARN: partition, sns, a Region code, a 12-digit account, a name (letters, digits, -, _).</summary>
+    private static readonly Regex TopicArn = new(@"^arn:aws[a-z-]*:sns:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}$");
 
     public static IReadOnlyList<KeyMgmtEnvironment> Load(string path)
     {
@@ -84,6 +86,7 @@ public static class ConfigurationFile
             recovery = r.OptionalString(roles, $"{at}.roles", "recovery", RoleArn, "an IAM role ARN like arn:aws:iam::123456789012:role/BuzzKeyMgmtRecovery");
         }
 
+        var endpointUrl = ReadEndpoint(r, e, at, "endpointUrl", file);
         return new KeyMgmtEnvironment
         {
             Name = name,
@@ -94,9 +97,10 @@ public static class ConfigurationFile
             EmergencyRoleArn = emergency,
             RecoveryRoleArn = recovery,
             MfaSerialNumber = r.OptionalString(e, at, "mfaSerialNumber", MfaSerial, "an MFA device ARN like arn:aws:iam::123456789012:mfa/alice or a hardware serial (9-256 characters)"),
-            AlertTopicArn = r.OptionalString(e, at, "alertTopicArn", TopicArn, "an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:key-alerts"),
+            AlertTopicArn = r.OptionalString(e, at, "alertTopicArn", TopicArn, "a standard SNS topic ARN arn:aws:sns:<region>:<account>:<name> like arn:aws:sns:us-east-1:123456789012:key-alerts (alerts are published in that Region and account)"),
             AuditStore = ReadStore(r, e, at, file),
-            EndpointUrl = ReadEndpoint(r, e, at, file),
+            EndpointUrl = endpointUrl,
+            Endpoints = ReadEndpoints(r, e, at, file, endpointUrl),
             Source = file,
         };
     }
@@ -117,11 +121,28 @@ public static class ConfigurationFile
         return new AuditStoreReference(provider, cs);
     }
 
-    private static string? ReadEndpoint(Reader r, JsonElement e, string at, string file)
+    /// <summary><c>endpoints: { kms, sts, sns, iam }</c>, each optional; a service not named there uses <c>endpointUrl</c>
+    /// (the one-for-all shorthand) when it is set, else the service's public endpoint in the Region.</summary>
+    private static Aws.ServiceEndpoints ReadEndpoints(Reader r, JsonElement e, string at, string file, string? all)
     {
-        var url = r.OptionalString(e, at, "endpointUrl", new Regex(@"^https?://\S+$"), "an absolute http(s) URL");
-        if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _))
-            throw new ConfigurationException(file, $"{at}.endpointUrl", "expected an absolute http(s) URL");
+        if (!e.TryGetProperty("endpoints", out var endpoints) || endpoints.ValueKind == JsonValueKind.Null)
+            return Aws.ServiceEndpoints.All(all);
+        var where = $"{at}.endpoints";
+        r.ExpectObject(endpoints, where);
+        r.OnlyKeys(endpoints, where, EndpointKeys);
+        return new Aws.ServiceEndpoints(
+            ReadEndpoint(r, endpoints, where, "kms", file) ?? all,
+            ReadEndpoint(r, endpoints, where, "sts", file) ?? all,
+            ReadEndpoint(r, endpoints, where, "sns", file) ?? all,
+            ReadEndpoint(r, endpoints, where, "iam", file) ?? all);
+    }
+
+    private static string? ReadEndpoint(Reader r, JsonElement e, string at, string key, string file)
+    {
+        var url = r.OptionalString(e, at, key, new Regex(@"^\S+$"), "an absolute http(s) URL like https://kms.us-east-1.amazonaws.com");
+        if (url is null) return null;
+        if (Aws.ServiceEndpoints.Problem(url) is { } problem)
+            throw new ConfigurationException(file, $"{at}.{key}", $"'{url}' {problem}");
         return url;
     }
 

@@ -27,8 +27,15 @@ public sealed class KeyMgmtEnvironment
     public string? EndpointUrl { get; init; }
     public bool IsProduction { get; init; }
 
-    /// <summary>Where each service is reached; today the one <see cref="EndpointUrl"/> for all, or the public endpoints.</summary>
-    internal Aws.ServiceEndpoints Endpoints => Aws.ServiceEndpoints.All(EndpointUrl);
+    /// <summary>Where each service is reached: the file's <c>endpoints</c> per service, any service not named there at
+    /// <see cref="EndpointUrl"/> (the one-for-all shorthand), else the public endpoints of the Region.</summary>
+    public Aws.ServiceEndpoints Endpoints
+    {
+        get => _endpoints ?? Aws.ServiceEndpoints.All(EndpointUrl);
+        init => _endpoints = value;
+    }
+
+    private readonly Aws.ServiceEndpoints? _endpoints;
 
     /// <summary>The configuration file it came from, or "session" for one registered in this session (the sandbox).</summary>
     public required string Source { get; init; }

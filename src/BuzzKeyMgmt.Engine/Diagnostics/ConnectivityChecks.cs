@@ -43,7 +43,7 @@ internal static class ConnectivityChecks
     public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(KeyMgmtEnvironment environment, CancellationToken cancellation)
     {
         var checks = new List<EnvironmentCheck>();
-        var endpoint = environment.EndpointUrl;
+        var endpoints = environment.Endpoints;
         AWSCredentials? credentials = environment.BaseCredentials;
         if (credentials is null)
         {
@@ -53,28 +53,28 @@ internal static class ConnectivityChecks
 
         if (credentials is not null)
         {
-            using var sts = AwsClients.Sts(credentials, environment.Region, endpoint, maxErrorRetry: 1);
+            using var sts = AwsClients.Sts(credentials, environment.Region, endpoints.Sts, maxErrorRetry: 1);
             try
             {
                 var me = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation).ConfigureAwait(false);
                 checks.Add(EnvironmentCheck.Pass("Credentials", $"caller {me.Arn}"));
-                checks.Add(EnvironmentCheck.Pass("STS reachable", $"GetCallerIdentity answered from {endpoint ?? "sts." + environment.Region + ".amazonaws.com"}"));
+                checks.Add(EnvironmentCheck.Pass("STS reachable", $"GetCallerIdentity answered from {endpoints.Sts ?? "sts." + environment.Region + ".amazonaws.com"}"));
                 if (me.Account != environment.AccountId)
                     checks.Add(EnvironmentCheck.Warn("Account", $"credentials belong to account {me.Account}, the environment names {environment.AccountId}"));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var e = AwsErrors.Translate(ex, "GetCallerIdentity", environment: environment.Name);
+                var e = AwsErrors.Translate(ex, "GetCallerIdentity", environment: environment.Name, service: Aws.AwsService.Sts);
                 checks.Add(EnvironmentCheck.Fail(e.Kind == FailureKind.ConnectionError ? "STS reachable" : "Credentials", e.Message));
             }
 
-            using var kms = AwsClients.Kms(credentials, environment.Region, endpoint, maxErrorRetry: 1);
+            using var kms = AwsClients.Kms(credentials, environment.Region, endpoints.Kms, maxErrorRetry: 1);
             try
             {
                 await kms.ListAliasesAsync(new ListAliasesRequest { Limit = 1 }, cancellation).ConfigureAwait(false);
                 checks.Add(EnvironmentCheck.Pass("KMS reachable", "ListAliases answered"));
             }
-            catch (AmazonServiceException ex) when (ex.StatusCode != 0 && ex.ErrorCode is not ("UnrecognizedClientException" or "InvalidSignatureException"))
+            catch (AmazonServiceException ex) when (ex.StatusCode != 0 && !string.IsNullOrEmpty(ex.ErrorCode) && ex.ErrorCode is not ("UnrecognizedClientException" or "InvalidSignatureException"))
             {
                 // An AWS-shaped answer means the endpoint is there; the base credentials may simply not list aliases.
                 checks.Add(EnvironmentCheck.Pass("KMS reachable", $"KMS answered ({ex.ErrorCode}: these base credentials may not list aliases; roles can)"));
@@ -85,7 +85,7 @@ internal static class ConnectivityChecks
             }
         }
 
-        checks.Add(await ClockSkewAsync(endpoint ?? $"https://sts.{environment.Region}.amazonaws.com/", cancellation).ConfigureAwait(false));
+        checks.Add(await ClockSkewAsync(endpoints.Sts ?? $"https://sts.{environment.Region}.amazonaws.com/", cancellation).ConfigureAwait(false));
         checks.Add(environment.MfaSerialNumber is null
             ? EnvironmentCheck.Warn("MFA device", $"no mfaSerialNumber for '{environment.Name}': Emergency and Recovery need one (or -MfaSerialNumber at Connect-KeyManagement)")
             : EnvironmentCheck.Pass("MFA device", environment.MfaSerialNumber));

@@ -24,7 +24,7 @@ public static class EnvironmentDiagnostics
             checks.Add(EnvironmentCheck.Fail("Environment", $"no environment named '{environmentName}'; known: {(environments.Count == 0 ? "none" : string.Join(", ", environments.Select(e => e.Name)))}"));
             return checks;
         }
-        checks.Add(EnvironmentCheck.Pass("Environment", $"{environment.Name}: account {environment.AccountId}, {environment.Region}" + (environment.EndpointUrl is { } u ? $", endpoint {u}" : "") + (environment.IsProduction ? ", production" : "")));
+        checks.Add(EnvironmentCheck.Pass("Environment", $"{environment.Name}: account {environment.AccountId}, {environment.Region}" + (environment.Endpoints is { Kms: not null } or { Sts: not null } or { Sns: not null } or { Iam: not null } ? $", endpoints {environment.Endpoints}" : "") + (environment.IsProduction ? ", production" : "")));
         checks.AddRange(await ConnectivityChecks.RunAsync(environment, cancellation).ConfigureAwait(false));
         checks.AddRange(AuditChecks.Run(context.Audit, environment.Name));
         return checks;

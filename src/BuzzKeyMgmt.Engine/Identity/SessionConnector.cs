@@ -23,6 +23,9 @@ public static class SessionConnector
     public static async Task<KeyMgmtSession> ConnectAsync(KeyMgmtEnvironment environment, ConnectRequest request, CancellationToken cancellation)
     {
         var region = request.Region ?? environment.Region;
+        if (request.EndpointUrl is { } asked && ServiceEndpoints.Problem(asked) is { } problem)
+            throw new KeyMgmtException("EndpointUrlInvalid", FailureKind.InvalidArgument, $"-EndpointUrl '{asked}' {problem}.",
+                "Pass the endpoint as https://host[:port], or omit -EndpointUrl to use the environment's endpoints.");
         var endpointUrl = request.EndpointUrl ?? environment.EndpointUrl;
         var endpoints = request.EndpointUrl is { } url ? ServiceEndpoints.All(url) : environment.Endpoints;
         var baseCredentials = ResolveBaseCredentials(request, environment);
@@ -30,7 +33,7 @@ public static class SessionConnector
         try
         {
             var baseIdentity = await Call(() => baseClients.Sts().GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation),
-                "GetCallerIdentity", environment.Name);
+                "GetCallerIdentity", environment.Name, AwsService.Sts);
             var @operator = OperatorName.FromArn(baseIdentity.Arn);
             if (request.Role == KeyMgmtRole.None)
                 return new KeyMgmtSession(environment, KeyMgmtRole.None, baseIdentity.Arn, @operator, null, region, endpoints, endpointUrl,
@@ -64,7 +67,7 @@ public static class SessionConnector
         try
         {
             var identity = await Call(() => clients.Sts().GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation),
-                "GetCallerIdentity", environment.Name);
+                "GetCallerIdentity", environment.Name, AwsService.Sts);
             DateTimeOffset? expires = assumed.Credentials.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc).ToUniversalTime()) : null;
             return new KeyMgmtSession(environment, request.Role, identity.Arn, @operator, expires, region, endpoints, endpointUrl,
                 request.IncidentId, request.ChangeId, credentials, baseCredentials, baseCallerArn, clients, baseClients, ownsBaseClients);
@@ -116,7 +119,7 @@ public static class SessionConnector
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw AwsErrors.Translate(ex, $"AssumeRole {roleArn}", environment: environment.Name);
+            throw AwsErrors.Translate(ex, $"AssumeRole {roleArn}", environment: environment.Name, service: AwsService.Sts);
         }
     }
 
@@ -142,7 +145,7 @@ public static class SessionConnector
         }
     }
 
-    private static async Task<T> Call<T>(Func<Task<T>> call, string action, string environment)
+    private static async Task<T> Call<T>(Func<Task<T>> call, string action, string environment, AwsService service)
     {
         try
         {
@@ -150,7 +153,7 @@ public static class SessionConnector
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw AwsErrors.Translate(ex, action, environment: environment);
+            throw AwsErrors.Translate(ex, action, environment: environment, service: service);
         }
     }
 }

@@ -32,4 +32,11 @@ public static class KeyLookup
         run.Say($"Resolved {key.Value}: key {metadata.KeyId}{(alias is null ? "" : $" ({alias})")}, {metadata.KeyState}.");
         return new ResolvedKey(metadata.KeyId, metadata.Arn, alias, metadata);
     }
+
+    /// <summary>KeyNotFound naming the environment, account and Region the key was looked for in (a key id from another
+    /// account or Region is the usual cause), as Get-KeyStatus says it.</summary>
+    public static KeyMgmtException NotFound(OperationRun run, string what) =>
+        new("KeyNotFound", FailureKind.ObjectNotFound,
+            $"{what}: no such key in environment '{run.Session.Environment}' (account {run.Session.AccountId}, {run.Session.Region}).",
+            "Check the key id or alias, and that it belongs to this account and Region (Get-KeyStatus -Alias '*' lists the aliases).");
 }

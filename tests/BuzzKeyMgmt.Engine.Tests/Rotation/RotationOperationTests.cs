@@ -88,7 +88,7 @@ public sealed class RotationOperationTests
         Assert.Equal(0, h.Server.RequestCount("KMS.EnableKeyRotation"));
         Assert.Equal("CannotRotate", h.RowsFor(rsa).Last().ErrorCode);
         var alert = KeyAlert.FromBody(Assert.Single(h.Server.Messages).Message)!;
-        Assert.Equal(("key.rotate_policy.failed", "CannotRotate"), (alert.Event, alert.ErrorCode));
+        Assert.Equal(("key.rotate_policy.refused", "CannotRotate", "warning"), (alert.Event, alert.ErrorCode, alert.Severity));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class RotationOperationTests
         Assert.Contains("already running (since", e.Message);
         Assert.Equal(sent, h.Server.RequestCount("KMS.RotateKeyOnDemand"));
         Assert.Equal("RotationInProgress", h.RowsFor(keyId).Last().ErrorCode);
-        Assert.Equal(("key.rotate.failed", "RotationInProgress"),
+        Assert.Equal(("key.rotate.refused", "RotationInProgress"),
             KeyAlert.FromBody(Assert.Single(h.Server.Messages).Message) is { } a ? (a.Event, a.ErrorCode) : default);
     }
 

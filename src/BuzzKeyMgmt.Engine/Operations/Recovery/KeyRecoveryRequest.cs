@@ -25,6 +25,20 @@ public sealed class KeyRecoveryRequest : KeyOperation<RecoveryRequest>
 
     protected internal override void Validate(OperationRun run) => RecoveryRules.RequireChangeId(run, ChangeId!);
 
+    /// <summary>Recovery is for revoked keys: a key that is not Disabled or PendingDeletion, or has no revocation on record,
+    /// is refused here, before the request (or any audit row) is written and before anyone is asked to approve.</summary>
+    protected internal override Task AdmitAsync(OperationRun run)
+    {
+        var key = run.Target.Metadata!;
+        if (key.KeyState != Amazon.KeyManagementService.KeyState.Disabled && key.KeyState != Amazon.KeyManagementService.KeyState.PendingDeletion)
+            throw RecoveryRules.Refused("KeyNotRevoked",
+                $"{run.Target.Display} is {key.KeyState}, not revoked: recovery brings back a Disabled or PendingDeletion key that Revoke-EncryptionKey revoked. Nothing was requested.");
+        if (run.Trail.Use(store => store.GetRevokedSince(key.KeyId)) is null)
+            throw RecoveryRules.Refused("NoRevocationOnRecord",
+                $"{run.Target.Display} is {key.KeyState} but has no revocation in the audit log: only a key revoked by this module can be recovered. Nothing was requested.");
+        return Task.CompletedTask;
+    }
+
     protected internal override string Intent(OperationRun run) => $"Request recovery of {run.Target.Display} under {ChangeId}";
 
     protected internal override Task ActAsync(OperationRun run)

@@ -53,6 +53,10 @@ public sealed class Restore : KeyOperation<RecoveryResult>
         return Task.CompletedTask;
     }
 
+    /// <summary>The approvers of the request the key was restored under (the RECOVER row's Approvals column).</summary>
+    protected internal override string? Approvals(OperationRun run) =>
+        _request is null ? null : System.Text.Json.JsonSerializer.Serialize(_request.Approvals.Select(a => a.ApprovedBy).ToArray());
+
     protected internal override async Task ActAsync(OperationRun run)
     {
         var keyId = run.Target.KeyId;

@@ -38,7 +38,7 @@ public sealed class Revocation : KeyOperation<RevocationResult>
         run.Target.Metadata?.KeyState is { } s && (s == KeyState.Disabled || s == KeyState.PendingDeletion);
 
     protected internal override KeyMgmtException NotFound(OperationRun run) =>
-        new("KeyNotFound", FailureKind.ObjectNotFound, $"Revoking {_request.Key.Value}: no such key in '{run.Session.Environment}'.");
+        KeyLookup.NotFound(run, $"Revoking {_request.Key.Value}");
 
     protected internal override string Intent(OperationRun run) =>
         $"Disable {run.Target.Display}{(_request.ScheduleDeletion ? $" and schedule its deletion in {_request.PendingWindowDays ?? 7} days" : "")} for {_request.IncidentId}";

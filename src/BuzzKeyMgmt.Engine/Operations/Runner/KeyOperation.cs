@@ -57,9 +57,12 @@ public abstract class KeyOperation<TResult>
     /// so the attempt is audited before <see cref="NotFound"/> refuses it.</summary>
     protected internal virtual Task<ResolvedKey> ResolveAsync(OperationRun run) => KeyLookup.ResolveAsync(run, Key!);
 
-    /// <summary>The refusal when the key does not exist.</summary>
-    protected internal virtual KeyMgmtException NotFound(OperationRun run) =>
-        new("KeyNotFound", FailureKind.ObjectNotFound, $"{Purpose} of {Key?.Value ?? run.Target.KeyId}: no such key in '{run.Session.Environment}'.");
+    /// <summary>The refusal when the key does not exist, naming where it was looked for.</summary>
+    protected internal virtual KeyMgmtException NotFound(OperationRun run) => KeyLookup.NotFound(run, $"{Purpose} of {Key?.Value ?? run.Target.KeyId}");
+
+    /// <summary>Refusals that follow from the key as resolved and make the operation meaningless (a recovery request for a
+    /// key that was never revoked): thrown after the lookup and before anything is written, so no audit row, no alert.</summary>
+    protected internal virtual Task AdmitAsync(OperationRun run) => Task.CompletedTask;
 
     /// <summary>What the operation means to do, for the Started row and -Verbose.</summary>
     protected internal abstract string Intent(OperationRun run);
@@ -81,6 +84,10 @@ public abstract class KeyOperation<TResult>
 
     /// <summary>Store changes that follow a verified change (e.g. a recovery request marked Completed).</summary>
     protected internal virtual void Conclude(OperationRun run) { }
+
+    /// <summary>The Completed row's Approvals column: a JSON array of the approvers' ARNs, for an operation made on
+    /// approvals (a recovery); null otherwise.</summary>
+    protected internal virtual string? Approvals(OperationRun run) => null;
 
     /// <summary>Operation-specific content of the Completed row's Details.</summary>
     protected internal virtual object? Details(OperationRun run) => null;

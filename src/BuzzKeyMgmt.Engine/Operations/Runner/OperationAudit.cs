@@ -7,8 +7,10 @@ namespace BuzzKeyMgmt.Engine.Operations.Runner;
 
 /// <summary>
 /// The two audit rows of one operation, sharing an OperationId: a Started row (with the intent) before anything
-/// changes, and a Completed row with the outcome, per-step timings, error and the id of the alert that will follow. Who
-/// (caller ARN, operator, OS user), where (host, address) come from the session and the context's <see cref="ClientHost"/>;
+/// changes, and a Completed row with the outcome, per-step timings, error and the id of the alert that will follow. Who:
+/// OperatorArn is the session that asked (Started) and the identity that acted (Completed: the assumed-role ARN when an
+/// Admin session took the Emergency or Recovery role); the base identity behind both is in Details (baseIdentityArn);
+/// the operator and OS user in OperatorName. Where (host, address) come from the context's <see cref="ClientHost"/>;
 /// what and why from the operation. A Started row may go to the journal only for an emergency (any other operation is
 /// refused without it); a Completed row always may, because by then a change may have been made and must not go
 /// unrecorded. Journaling warns once per operation.
@@ -39,7 +41,10 @@ public sealed class OperationAudit
             ClientAddress = host.Address,
         };
         Clock = session.Clock;
+        _baseIdentityArn = session.BaseCallerArn;
     }
+
+    private readonly string _baseIdentityArn;
 
     private TimeProvider Clock { get; }
     public bool Journaled { get; private set; }
@@ -50,14 +55,15 @@ public sealed class OperationAudit
         StartedRecord = Append(_template with
         {
             AuditId = Guid.NewGuid(), Phase = AuditPhase.Started, Outcome = AuditOutcome.Pending, KeyId = key.KeyId, KeyArn = key.Arn,
-            Alias = key.Alias, Details = JsonSerializer.Serialize(new { intent }),
+            Alias = key.Alias, Details = JsonSerializer.Serialize(new { intent, baseIdentityArn = _baseIdentityArn }),
         }, allowJournal: _template.IsEmergency);
 
     public AuditRecord Completed(Guid auditId, ResolvedKey key, AuditOutcome outcome, long durationMs, string? errorCode, string? errorMessage,
-        string? alertId, object details) =>
+        string? alertId, object details, string? actingArn = null, string? approvals = null) =>
         Append(_template with
         {
             AuditId = auditId, Phase = AuditPhase.Completed, Outcome = outcome, KeyId = key.KeyId, KeyArn = key.Arn, Alias = key.Alias,
+            OperatorArn = actingArn ?? _template.OperatorArn, Approvals = approvals,
             DurationMs = durationMs, ErrorCode = errorCode, ErrorMessage = Truncate(errorMessage, 2000),
             AlertMessageId = alertId, Details = JsonSerializer.Serialize(details),
         }, allowJournal: true);

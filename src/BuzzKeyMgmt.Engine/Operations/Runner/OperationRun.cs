@@ -66,6 +66,9 @@ public sealed class OperationRun : IDisposable
     public string? AlertId { get; internal set; }
     public bool Stopped { get; internal set; }
 
+    /// <summary>The key was already as wanted: nothing was sent (e.g. revoking a key that is already disabled).</summary>
+    public bool NoChangeNeeded { get; internal set; }
+
     public DateTimeOffset Now => Session.Clock.GetUtcNow();
     public TimeSpan Elapsed => _clock.Elapsed;
     public IReadOnlyDictionary<string, long> Steps => _steps;

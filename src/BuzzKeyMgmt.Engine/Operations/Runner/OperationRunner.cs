@@ -73,6 +73,23 @@ public sealed class OperationRunner : IDisposable
             run.Target = new ResolvedKey(operation.Key?.Value ?? "", null, operation.Key?.AliasName, null);
         }
 
+        if (resolveFailure is null && run.Target.Metadata is not null)
+        {
+            try
+            {
+                await operation.AdmitAsync(run).ConfigureAwait(false);   // meaningless for this key: nothing written, nothing sent
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                throw new OperationFailedException(ex as KeyMgmtException ?? operation.Explain(run, ex), AuditOutcome.Failed, null, false,
+                    run.Warnings, run.InitialState, stopped: false);
+            }
+        }
+
         WriteStarted(operation, run);
         KeyMgmtException? failure = null;
         try
@@ -91,6 +108,7 @@ public sealed class OperationRunner : IDisposable
             else
             {
                 run.ReadBack = operation.Unchanged(run);
+                run.NoChangeNeeded = true;
                 run.Say($"{run.Target.Display} is already {run.ReadBack.State}: nothing to change.");
             }
             if (run.ReadBack.Reached) operation.Conclude(run);
@@ -179,11 +197,13 @@ public sealed class OperationRunner : IDisposable
             details = operation.Details(run),
             state = run.ReadBack?.State,
             stopped = run.Stopped ? true : (bool?)null,
+            actingRole = run.RoleSession is { } role && !ReferenceEquals(role, run.Session) ? role.Role.ToString() : null,
+            baseIdentityArn = run.Session.BaseCallerArn,
         };
         try
         {
             run.CompletedRecord = run.Audit.Completed(auditId, run.Target, run.Outcome, (long)run.Elapsed.TotalMilliseconds,
-                failure?.ErrorId, failure?.Message, run.AlertId, details);
+                failure?.ErrorId, failure?.Message, run.AlertId, details, ActingArn(run), operation.Approvals(run));
             run.Say($"Audit Completed row {auditId}: {run.Outcome}{(run.Journaled ? " (journaled)" : "")}.");
         }
         catch (Exception ex) when (ex is AuditStoreException or IOException or UnauthorizedAccessException)
@@ -192,6 +212,17 @@ public sealed class OperationRunner : IDisposable
         }
     }
 
+    /// <summary>Who made the change: the assumed-role session that acted (an Admin session takes the Emergency role for a
+    /// revocation), else the session's own identity.</summary>
+    private static string ActingArn(OperationRun run) => (run.RoleSession ?? run.Session).CallerArn;
+
+    /// <summary>What the alert says happened: done; nothing to do (already so: info); refused before any change was sent
+    /// (a bad id, a missing key, a policy or MFA refusal: warning); failed once a change was attempted (its severity).</summary>
+    private static string AlertOutcome(OperationRun run, KeyMgmtException? failure) =>
+        failure is null ? (run.NoChangeNeeded ? KeyAlert.Unchanged : KeyAlert.Succeeded)
+        : run.ChangeSent ? KeyAlert.Failed
+        : KeyAlert.Refused;
+
     private static async Task SendAlertAsync<T>(KeyOperation<T> operation, OperationRun run, KeyMgmtException? failure)
     {
         if (run.AlertId is null || run.Alerts is null) return;
@@ -199,9 +230,9 @@ public sealed class OperationRunner : IDisposable
         run.Alert = await run.Alerts.SendAsync(new KeyAlert
         {
             AlertId = run.AlertId, Environment = session.Environment, Operation = operation.AuditName,
-            Outcome = run.Outcome == AuditOutcome.Succeeded ? KeyAlert.Succeeded : KeyAlert.Failed,
+            Outcome = AlertOutcome(run, failure),
             KeyId = run.Target.KeyId, KeyArn = run.Target.Arn, Alias = run.Target.Alias, IncidentId = operation.IncidentId,
-            ChangeId = operation.ChangeId, Operator = session.Operator, OperatorArn = session.CallerArn, ErrorCode = failure?.ErrorId,
+            ChangeId = operation.ChangeId, Operator = session.Operator, OperatorArn = ActingArn(run), BaseIdentityArn = session.BaseCallerArn, ErrorCode = failure?.ErrorId,
             ErrorMessage = failure?.Message, Timings = new Dictionary<string, long>(run.Steps), AuditId = run.CompletedRecord?.AuditId.ToString(),
             OccurredAtUtc = run.Now, Journaled = run.Journaled,
         }, run.Token).ConfigureAwait(false);
