@@ -14,7 +14,7 @@ namespace BuzzKeyMgmt.Sandbox;
 /// A local AWS-compatible endpoint (KMS awsJson1_1, STS and SNS awsQuery) running inside the current process on
 /// 127.0.0.1. Every request must carry a valid SigV4 signature made with credentials this sandbox issued
 /// (<see cref="Root"/>, <see cref="Users"/>, or temporary credentials from its STS AssumeRole), scoped to one of the
-/// <see cref="Regions"/> it serves.
+/// <see cref="Regions"/> it serves. <see cref="KmsOnlyEndpoint"/> answers KMS only, like a KMS VPC endpoint.
 /// </summary>
 /// <example>
 /// <code>
@@ -26,6 +26,7 @@ namespace BuzzKeyMgmt.Sandbox;
 public sealed class SandboxServer : IDisposable
 {
     private readonly LoopbackHttpServer _http;
+    private readonly LoopbackHttpServer _kmsOnlyHttp;
     private readonly ServedRegions _regions;
     private readonly SandboxServices _services;
     private readonly IdentityStore _identities;
@@ -56,8 +57,19 @@ public sealed class SandboxServer : IDisposable
         };
         _http = new LoopbackHttpServer(options.Port, new RequestPipeline(_services).HandleAsync, RequestPipeline.FramingError, DateHeader,
             options.RequestTimeout);
+        try
+        {
+            _kmsOnlyHttp = new LoopbackHttpServer(0, new RequestPipeline(_services, kmsOnly: true).HandleAsync, RequestPipeline.KmsFramingError,
+                DateHeader, options.RequestTimeout);
+        }
+        catch
+        {
+            _http.Dispose();
+            throw;
+        }
         Port = _http.Port;
         Endpoint = $"http://127.0.0.1:{Port}";
+        KmsOnlyEndpoint = $"http://127.0.0.1:{_kmsOnlyHttp.Port}";
     }
 
     /// <summary>Starts listening on 127.0.0.1 (<see cref="SandboxOptions.Port"/> 0 = a free port).</summary>
@@ -82,6 +94,13 @@ public sealed class SandboxServer : IDisposable
     public string Endpoint { get; }
     public int Port { get; }
 
+    /// <summary>
+    /// Base URL of a second listener (always on a free port) that answers like a KMS VPC endpoint: KMS requests exactly as
+    /// <see cref="Endpoint"/> serves them (same keys, signatures, quotas, faults and counts), and anything else (an STS or SNS
+    /// awsQuery request such as GetCallerIdentity) with 400, Content-Type application/x-amz-json-1.1 and the body
+    /// <c>{"__type":"UnknownOperationException"}</c>, no message, whatever the request's signature.
+    /// </summary>
+    public string KmsOnlyEndpoint { get; }
     public string AccountId { get; }
 
     /// <summary>The primary Region (<see cref="SandboxOptions.Region"/>): that of <see cref="Kms"/>, <see cref="AlertTopicArn"/> and seeding.</summary>
@@ -202,8 +221,12 @@ public sealed class SandboxServer : IDisposable
     /// <summary>Whether KMS request quotas apply (ThrottlingException "Rate exceeded" when exceeded); each Region has its own buckets.</summary>
     public bool EnforceQuotas { get => _enforceQuotas; set => _enforceQuotas = value; }
 
-    /// <summary>Stops listening and closes every open connection.</summary>
-    public void Stop() => _http.Dispose();
+    /// <summary>Stops both listeners (<see cref="Endpoint"/> and <see cref="KmsOnlyEndpoint"/>) and closes every open connection.</summary>
+    public void Stop()
+    {
+        _http.Dispose();
+        _kmsOnlyHttp.Dispose();
+    }
 
     public void Dispose() => Stop();
 
