@@ -9,8 +9,17 @@ public sealed class SandboxOptions
     public bool EnforceQuotas { get; set; } = true;
     /// <summary>Account of every ARN the sandbox issues. Default "111122223333".</summary>
     public string AccountId { get; set; } = "111122223333";
-    /// <summary>The one Region the sandbox serves (SigV4 credential scope must name it). Default "us-east-1".</summary>
+    /// <summary>
+    /// The primary Region: the one <see cref="SandboxServer.Kms"/>, <see cref="SandboxServer.AlertTopicArn"/> and seeding use.
+    /// Default "us-east-1".
+    /// </summary>
     public string Region { get; set; } = "us-east-1";
+    /// <summary>
+    /// More Regions served on the same endpoint, the SigV4 credential scope's Region choosing which: each has its own KMS keys,
+    /// KMS quotas and SNS topics, as AWS Regions do. A scope naming any other Region is refused. Names equal to
+    /// <see cref="Region"/> or repeated are ignored. Default ["eu-west-2"]; empty serves <see cref="Region"/> alone.
+    /// </summary>
+    public IList<string> AdditionalRegions { get; set; } = new List<string> { "eu-west-2" };
     /// <summary>Added to the real time written in every response's Date header, to simulate a skewed endpoint.</summary>
     public TimeSpan DateHeaderSkew { get; set; }
     /// <summary>How long a started request may take to arrive completely before it gets 408 RequestTimeout. Default 30 s.</summary>

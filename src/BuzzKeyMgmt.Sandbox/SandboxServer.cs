@@ -13,7 +13,8 @@ namespace BuzzKeyMgmt.Sandbox;
 /// <summary>
 /// A local AWS-compatible endpoint (KMS awsJson1_1, STS and SNS awsQuery) running inside the current process on
 /// 127.0.0.1. Every request must carry a valid SigV4 signature made with credentials this sandbox issued
-/// (<see cref="Root"/>, <see cref="Users"/>, or temporary credentials from its STS AssumeRole).
+/// (<see cref="Root"/>, <see cref="Users"/>, or temporary credentials from its STS AssumeRole), scoped to one of the
+/// <see cref="Regions"/> it serves. <see cref="KmsOnlyEndpoint"/> answers KMS only, like a KMS VPC endpoint.
 /// </summary>
 /// <example>
 /// <code>
@@ -25,6 +26,8 @@ namespace BuzzKeyMgmt.Sandbox;
 public sealed class SandboxServer : IDisposable
 {
     private readonly LoopbackHttpServer _http;
+    private readonly LoopbackHttpServer _kmsOnlyHttp;
+    private readonly ServedRegions _regions;
     private readonly SandboxServices _services;
     private readonly IdentityStore _identities;
     private readonly MfaVerifier _mfa;
@@ -44,18 +47,29 @@ public sealed class SandboxServer : IDisposable
         _identities = new IdentityStore(AccountId);
         _mfa = new MfaVerifier(Clock);
         Faults = new FaultInjector();
-        Kms = new KmsService(AccountId, Region, Clock) { OnDemandRotationDuration = options.OnDemandRotationDuration };
+        _regions = new ServedRegions([Region, .. options.AdditionalRegions], AccountId, Clock, options.OnDemandRotationDuration);
+        Kms = _regions.Primary.Kms;
         _services = new SandboxServices
         {
-            AccountId = AccountId, Region = Region, Identities = _identities,
-            Verifier = new SigV4Verifier(_identities, Region, Clock), Faults = Faults, Requests = new RequestCounter(), Quotas = new KmsQuotas(),
-            EnforceQuotas = () => _enforceQuotas, Kms = Kms,
-            Sts = new StsService(_identities, _mfa, Clock), Sns = new SnsService(AccountId, Region, Clock),
+            AccountId = AccountId, Regions = _regions, Identities = _identities,
+            Verifier = new SigV4Verifier(_identities, _regions.Serves, Clock), Faults = Faults, Requests = new RequestCounter(),
+            EnforceQuotas = () => _enforceQuotas, Sts = new StsService(_identities, _mfa, Clock),
         };
-        var pipeline = new RequestPipeline(_services);
-        _http = new LoopbackHttpServer(options.Port, pipeline.HandleAsync, RequestPipeline.FramingError, DateHeader, options.RequestTimeout);
+        _http = new LoopbackHttpServer(options.Port, new RequestPipeline(_services).HandleAsync, RequestPipeline.FramingError, DateHeader,
+            options.RequestTimeout);
+        try
+        {
+            _kmsOnlyHttp = new LoopbackHttpServer(0, new RequestPipeline(_services, kmsOnly: true).HandleAsync, RequestPipeline.KmsFramingError,
+                DateHeader, options.RequestTimeout);
+        }
+        catch
+        {
+            _http.Dispose();
+            throw;
+        }
         Port = _http.Port;
         Endpoint = $"http://127.0.0.1:{Port}";
+        KmsOnlyEndpoint = $"http://127.0.0.1:{_kmsOnlyHttp.Port}";
     }
 
     /// <summary>Starts listening on 127.0.0.1 (<see cref="SandboxOptions.Port"/> 0 = a free port).</summary>
@@ -68,16 +82,36 @@ public sealed class SandboxServer : IDisposable
         if (options.RequestTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
         if (string.IsNullOrWhiteSpace(options.Region)) throw new ArgumentException("Region is required.", nameof(options));
+        foreach (var extra in options.AdditionalRegions ?? throw new ArgumentException("AdditionalRegions cannot be null (empty serves Region alone).", nameof(options)))
+            if (string.IsNullOrWhiteSpace(extra) || extra.Any(c => char.IsWhiteSpace(c) || c is ':' or '/'))
+                throw new ArgumentException($"AdditionalRegions holds '{extra}', which is not a Region name.", nameof(options));
         if (options.OnDemandRotationDuration < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.OnDemandRotationDuration, "OnDemandRotationDuration cannot be negative.");
         return new SandboxServer(options);
     }
 
-    /// <summary>Base URL for SDK clients' ServiceURL, e.g. http://127.0.0.1:50123.</summary>
+    /// <summary>Base URL for SDK clients' ServiceURL, e.g. http://127.0.0.1:50123: KMS, STS and SNS in every served Region.</summary>
     public string Endpoint { get; }
     public int Port { get; }
+
+    /// <summary>
+    /// Base URL of a second listener (always on a free port) that answers like a KMS VPC endpoint: KMS requests exactly as
+    /// <see cref="Endpoint"/> serves them (same keys, signatures, quotas, faults and counts), and anything else (an STS or SNS
+    /// awsQuery request such as GetCallerIdentity) with 400, Content-Type application/x-amz-json-1.1 and the body
+    /// <c>{"__type":"UnknownOperationException"}</c>, no message, whatever the request's signature.
+    /// </summary>
+    public string KmsOnlyEndpoint { get; }
     public string AccountId { get; }
+
+    /// <summary>The primary Region (<see cref="SandboxOptions.Region"/>): that of <see cref="Kms"/>, <see cref="AlertTopicArn"/> and seeding.</summary>
     public string Region { get; }
+
+    /// <summary>
+    /// Every Region served, primary first (<see cref="SandboxOptions.Region"/> then <see cref="SandboxOptions.AdditionalRegions"/>).
+    /// A request's SigV4 credential scope picks its Region; each has its own KMS keys and quotas and its own SNS topics,
+    /// while identities, STS, the clock, faults and <see cref="RequestCount(string)"/> are shared.
+    /// </summary>
+    public IReadOnlyList<string> Regions => _regions.Names;
 
     /// <summary>The account root (all permissions) with its access key and MFA device.</summary>
     public SandboxPrincipal Root => _identities.Root;
@@ -95,8 +129,12 @@ public sealed class SandboxServer : IDisposable
     public string RecoveryRoleArn => _identities.Role(RoleKind.Recovery).Arn;
     /// <summary>Serial of the root's virtual MFA device.</summary>
     public string MfaSerial => Root.MfaSerial;
-    /// <summary>The default SNS topic "buzzkeymgmt-alerts", present from the start.</summary>
-    public string AlertTopicArn => _services.Sns.DefaultTopicArn;
+    /// <summary>The primary Region's default SNS topic "buzzkeymgmt-alerts", present from the start.</summary>
+    public string AlertTopicArn => _regions.Primary.Sns.DefaultTopicArn;
+
+    /// <summary>The default SNS topic "buzzkeymgmt-alerts" of a served Region (every one has it from the start).</summary>
+    /// <exception cref="ArgumentException">The sandbox does not serve <paramref name="region"/>.</exception>
+    public string AlertTopicArnIn(string region) => _regions.Require(region, nameof(region)).Sns.DefaultTopicArn;
 
     /// <summary>The sandbox's time (real time plus whatever <see cref="SandboxClock.Advance"/> added).</summary>
     public SandboxClock Clock { get; }
@@ -129,8 +167,8 @@ public sealed class SandboxServer : IDisposable
         serialNumber is null ? Root : _identities.PrincipalByMfaSerial(serialNumber)
             ?? throw new ArgumentException($"No sandbox MFA device '{serialNumber}'.", nameof(serialNumber));
 
-    /// <summary>Every SNS message published so far, in order.</summary>
-    public IReadOnlyList<PublishedMessage> Messages => _services.Sns.Messages;
+    /// <summary>Every SNS message published so far in any Region, in order (<see cref="PublishedMessage.Region"/> tells whose topic).</summary>
+    public IReadOnlyList<PublishedMessage> Messages => _regions.Messages.ToArray();
 
     /// <summary>Injected faults (throttling, internal errors, timeouts, latency, dropped connections).</summary>
     public FaultInjector Faults { get; }
@@ -146,26 +184,49 @@ public sealed class SandboxServer : IDisposable
     /// <exception cref="ArgumentException"><paramref name="target"/> is not an operation the sandbox serves.</exception>
     public long RequestCount(string target) => _services.Requests.Get(target);
 
-    /// <summary>A snapshot of every non-zero <see cref="RequestCount"/>, by target ("KMS.DescribeKey" → 3), in name order.</summary>
+    /// <summary>
+    /// How many of the requests <see cref="RequestCount(string)"/> counts for <paramref name="target"/> were signed for
+    /// <paramref name="region"/> (the SigV4 credential scope's Region).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not an operation the sandbox serves, or the sandbox does
+    /// not serve <paramref name="region"/>.</exception>
+    public long RequestCount(string target, string region)
+    {
+        _regions.Require(region, nameof(region));
+        return _services.Requests.Get(target, region);
+    }
+
+    /// <summary>A snapshot of every non-zero <see cref="RequestCount(string)"/> (all Regions together), by target ("KMS.DescribeKey" → 3), in name order.</summary>
     public IReadOnlyDictionary<string, long> RequestCounts() => _services.Requests.Snapshot();
 
-    /// <summary>The emulated KMS behind the HTTP endpoint.</summary>
+    /// <summary>The emulated KMS of the primary Region (<see cref="Region"/>).</summary>
     public KmsService Kms { get; }
 
-    /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" (fleet seeding); returns how many were made.</summary>
+    /// <summary>The emulated KMS of a served Region (made on first use, with the same account and clock): its keys and aliases
+    /// are that Region's alone, as on AWS.</summary>
+    /// <exception cref="ArgumentException">The sandbox does not serve <paramref name="region"/>.</exception>
+    public KmsService KmsIn(string region) => _regions.Require(region, nameof(region)).Kms;
+
+    /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" (fleet seeding) in the primary Region;
+    /// returns how many were made. <c>KmsIn(region).Seed(...)</c> seeds another Region.</summary>
     public int SeedKeys(int count, string aliasPrefix, bool rotationMix) =>
         Kms.Seed(count, aliasPrefix, rotationMix);
 
-    /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" in the given mix (see <see cref="SeedMix"/>);
+    /// <summary>Creates <paramref name="count"/> keys with aliases "&lt;aliasPrefix&gt;N" in the given mix (see <see cref="SeedMix"/>)
+    /// in the primary Region;
     /// returns how many were made. <see cref="KmsService.KeyFacts"/> tells what each key then is.</summary>
     public int SeedKeys(int count, string aliasPrefix, SeedMix mix) =>
         Kms.Seed(count, aliasPrefix, mix);
 
-    /// <summary>Whether KMS request quotas apply (ThrottlingException "Rate exceeded" when exceeded).</summary>
+    /// <summary>Whether KMS request quotas apply (ThrottlingException "Rate exceeded" when exceeded); each Region has its own buckets.</summary>
     public bool EnforceQuotas { get => _enforceQuotas; set => _enforceQuotas = value; }
 
-    /// <summary>Stops listening and closes every open connection.</summary>
-    public void Stop() => _http.Dispose();
+    /// <summary>Stops both listeners (<see cref="Endpoint"/> and <see cref="KmsOnlyEndpoint"/>) and closes every open connection.</summary>
+    public void Stop()
+    {
+        _http.Dispose();
+        _kmsOnlyHttp.Dispose();
+    }
 
     public void Dispose() => Stop();
 

@@ -19,13 +19,15 @@ BeforeAll {
     Import-Module (Get-BuiltModulePath) -Force
 
     # Runs the AWS CLI (/usr/bin/aws unless -Cli) as a principal of the sandbox; returns exit code, parsed JSON (when
-    # any) and stderr. -ConfigFile replaces the empty config (e.g. to turn the CLI's own parameter validation off).
+    # any) and stderr. -ConfigFile replaces the empty config (e.g. to turn the CLI's own parameter validation off);
+    # -Region and -EndpointUrl replace the sandbox's primary Region and main endpoint.
     function Invoke-Aws {
         [CmdletBinding(PositionalBinding = $false)]
         param([Parameter(Mandatory, Position = 0)] $Principal, [Parameter(Mandatory, Position = 1, ValueFromRemainingArguments)] [string[]] $Arguments,
-              [string] $Cli = '/usr/bin/aws', [string] $ConfigFile = '/dev/null')
+              [string] $Cli = '/usr/bin/aws', [string] $ConfigFile = '/dev/null', [string] $Region, [string] $EndpointUrl)
         $psi = [System.Diagnostics.ProcessStartInfo]::new($Cli)
-        foreach ($a in @('--endpoint-url', $Sandbox.Endpoint, '--region', $Sandbox.Region, '--output', 'json') + $Arguments) { $psi.ArgumentList.Add($a) }
+        $url = if ($EndpointUrl) { $EndpointUrl } else { $Sandbox.Endpoint }
+        foreach ($a in @('--endpoint-url', $url, '--region', $(if ($Region) { $Region } else { $Sandbox.Region }), '--output', 'json') + $Arguments) { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
         $envs = @{ AWS_ACCESS_KEY_ID = $Principal.AccessKeyId; AWS_SECRET_ACCESS_KEY = $Principal.SecretAccessKey; AWS_SESSION_TOKEN = $Principal.SessionToken
                    AWS_CONFIG_FILE = $ConfigFile; AWS_SHARED_CREDENTIALS_FILE = '/dev/null'; AWS_EC2_METADATA_DISABLED = 'true'; AWS_PAGER = ''; AWS_MAX_ATTEMPTS = '1' }
@@ -133,6 +135,44 @@ Describe 'AWS CLI against the sandbox' -Skip:$NoCli {
         $m.Subject | Should -Be 'CLI fidelity'
         $m.Message | Should -Be '{"event":"test"}'
         $m.Attributes['severity'].Value | Should -Be 'high'
+    }
+
+    It 'Regions: a key made in eu-west-2 is not seen from us-east-1; publish reaches only the signing Region''s topics' {
+        $made = Invoke-Aws $Root kms create-key --description 'london' -Region eu-west-2
+        $made.ExitCode | Should -Be 0 -Because $made.Error
+        $made.Json.KeyMetadata.Arn | Should -BeLike "arn:aws:kms:eu-west-2:$($Sandbox.AccountId):key/*"
+        $east = Invoke-Aws $Root kms describe-key --key-id $made.Json.KeyMetadata.KeyId -Region us-east-1
+        $east.ExitCode | Should -Not -Be 0
+        $east.Error | Should -Match 'NotFoundException'
+        (Invoke-Aws $Root kms describe-key --key-id $made.Json.KeyMetadata.KeyId -Region eu-west-2).Json.KeyMetadata.Description | Should -Be 'london'
+
+        $westTopic = $Sandbox.AlertTopicArnIn('eu-west-2')
+        $wrong = Invoke-Aws $Operator sns publish --topic-arn $westTopic --message 'signed for us-east-1' -Region us-east-1
+        $wrong.ExitCode | Should -Not -Be 0
+        $wrong.Error | Should -Match 'An error occurred \(InvalidParameter\) when calling the Publish operation.*: Invalid parameter: TopicArn'
+        $ok = Invoke-Aws $Operator sns publish --topic-arn $westTopic --message 'signed for eu-west-2' -Region eu-west-2
+        $ok.ExitCode | Should -Be 0 -Because $ok.Error
+        $m = Get-KeyMgmtSandboxMessage -Last 1
+        $m.MessageId | Should -Be $ok.Json.MessageId
+        $m.Region | Should -Be 'eu-west-2'
+        @(Get-KeyMgmtSandboxMessage | Where-Object Message -eq 'signed for us-east-1').Count | Should -Be 0
+
+        $unserved = Invoke-Aws $Root kms list-keys -Region ap-south-1
+        $unserved.ExitCode | Should -Not -Be 0
+        $unserved.Error | Should -Match "InvalidSignatureException.*Credential should be scoped to a valid region, not 'ap-south-1'"
+    }
+
+    It 'the KMS-only endpoint serves kms and leaves the CLI unable to read an sts or sns answer' {
+        $id = New-CliKey
+        $d = Invoke-Aws $Root kms describe-key --key-id $id -EndpointUrl $Sandbox.KmsOnlyEndpoint
+        $d.ExitCode | Should -Be 0 -Because $d.Error
+        $d.Json.KeyMetadata.KeyId | Should -Be $id
+        foreach ($call in @(@('sts', 'get-caller-identity'), @('sns', 'list-topics'))) {
+            $r = Invoke-Aws $Root @call -EndpointUrl $Sandbox.KmsOnlyEndpoint
+            $r.ExitCode | Should -Not -Be 0
+            $r.Error | Should -Match 'invalid XML received'
+            $r.Error | Should -Match ([regex]::Escape('{"__type":"UnknownOperationException"}'))
+        }
     }
 
     It 'a key is gone once the clock passes its deletion date' {

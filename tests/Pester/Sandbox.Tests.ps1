@@ -25,6 +25,24 @@ Describe 'Start-KeyMgmtSandbox' {
         @($Sandbox.Users.MfaSerial | Select-Object -Unique).Count | Should -Be 4
     }
 
+    It 'serves us-east-1 and eu-west-2, and shows its Regions and KMS-only endpoint' {
+        @($Sandbox.Regions) | Should -Be @('us-east-1', 'eu-west-2')
+        $Sandbox.KmsOnlyEndpoint | Should -Match '^http://127\.0\.0\.1:\d+$'
+        $Sandbox.KmsOnlyEndpoint | Should -Not -Be $Sandbox.Endpoint
+        $Sandbox.AlertTopicArnIn('eu-west-2') | Should -Be "arn:aws:sns:eu-west-2:$($Sandbox.AccountId):buzzkeymgmt-alerts"
+        $shown = $Sandbox | Out-String -Width 300
+        $shown | Should -Match "KmsOnlyEndpoint\s*:\s*$([regex]::Escape($Sandbox.KmsOnlyEndpoint))"
+        $shown | Should -Match 'Regions\s*:\s*\{us-east-1, eu-west-2\}'
+    }
+
+    It 'answers an STS request at the KMS-only endpoint as a KMS endpoint does' {
+        $r = Invoke-WebRequest -Uri $Sandbox.KmsOnlyEndpoint -Method Post -Body 'Action=GetCallerIdentity&Version=2011-06-15' `
+            -ContentType 'application/x-www-form-urlencoded' -SkipHttpErrorCheck -TimeoutSec 10
+        [int]$r.StatusCode | Should -Be 400
+        $r.Headers['Content-Type'] | Should -Be 'application/x-amz-json-1.1'
+        [Text.Encoding]::UTF8.GetString($r.RawContentStream.ToArray()) | Should -BeExactly '{"__type":"UnknownOperationException"}'
+    }
+
     It 'refuses a second sandbox in the same session' {
         { Start-KeyMgmtSandbox } | Should -Throw -ErrorId 'SandboxAlreadyRunning,BuzzKeyMgmt.Cmdlets.Sandbox.StartKeyMgmtSandboxCommand'
     }
@@ -86,6 +104,17 @@ Describe 'Start-KeyMgmtSandbox' {
         @($fleet | Where-Object KeyRotationEnabled).RotationPeriodInDays | Sort-Object -Unique | Should -Be @(90, 180, 365, 730, 2560)
         @($fleet | Where-Object LastRotationType -eq 'ON_DEMAND').Count | Should -Be 8   # slots 27-30, twice in 80 keys
         { Add-KeyMgmtSandboxKey 1 -RotationMix -FleetMix } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
+
+    It 'seeds another served Region with -Region, and refuses one it does not serve' {
+        $before = @($Sandbox.Kms.KeyFacts()).Count
+        Add-KeyMgmtSandboxKey 12 -AliasPrefix 'alias/london-' -Region eu-west-2 -RotationMix | Should -Be 12
+        @($Sandbox.Kms.KeyFacts()).Count | Should -Be $before
+        $west = @($Sandbox.KmsIn('eu-west-2').KeyFacts() | Where-Object { $_.Aliases -like 'alias/london-*' })
+        $west.Count | Should -Be 12
+        @($west.Arn | Where-Object { $_ -notlike 'arn:aws:kms:eu-west-2:*' }).Count | Should -Be 0
+        { Add-KeyMgmtSandboxKey 1 -Region ap-south-1 } | Should -Throw -ErrorId 'RegionNotServed,*'
+        { Add-KeyMgmtSandboxKey 1 -Region '' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 }
 

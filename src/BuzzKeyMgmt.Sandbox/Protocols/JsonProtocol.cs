@@ -13,6 +13,13 @@ internal static class JsonProtocol
     public static HttpResponseData Error(AwsError error, string requestId) =>
         WithRequestId(new HttpResponseData { StatusCode = error.Status, ContentType = ContentType, Body = ErrorBody(error) }, requestId);
 
+    /// <summary>
+    /// What a KMS endpoint answers a request that is not a KMS operation at all (e.g. an STS or SNS awsQuery request sent to
+    /// it): 400 with the bare body <c>{"__type":"UnknownOperationException"}</c>, no message.
+    /// </summary>
+    public static HttpResponseData UnknownOperation(string requestId) =>
+        WithRequestId(new HttpResponseData { StatusCode = 400, ContentType = ContentType, Body = "{\"__type\":\"UnknownOperationException\"}"u8.ToArray() }, requestId);
+
     public static byte[] ErrorBody(AwsError error)
     {
         using var ms = new MemoryStream();

@@ -7,7 +7,8 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 
 /// <summary>
 /// awsJson1_1 requests (<c>X-Amz-Target: TrentService.Op</c>): SigV4 (scope "kms") → known operation → count → faults →
-/// quota → role permission → <see cref="KmsService.Invoke"/>.
+/// quota → role permission → <see cref="KmsService.Invoke"/>. The scope's Region (one the sandbox serves, or the signature
+/// check refuses it) picks the KMS and the quotas, as each AWS Region has its own.
 /// </summary>
 internal sealed class KmsRoute(SandboxServices s)
 {
@@ -25,7 +26,8 @@ internal sealed class KmsRoute(SandboxServices s)
             return JsonProtocol.Error(new AwsError("UnknownOperationException", "", 400), requestId);
         var operation = target[TargetPrefix.Length..];
 
-        s.Requests.Count("KMS", operation);
+        var region = auth!.Region;
+        s.Requests.Count("KMS", operation, region);
         var fault = s.Faults.Decide("KMS", operation);
         if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
         if (fault.Failure == Realism.FaultKind.DropConnection) return HttpResponseData.Drop();
@@ -33,16 +35,16 @@ internal sealed class KmsRoute(SandboxServices s)
             return JsonProtocol.FromService(new ServiceResponse(200, JsonProtocol.ContentType, []), requestId);
         if (fault.Failure is { } kind) return JsonProtocol.Error(ErrorCatalog.KmsFault(kind), requestId);
 
-        if (s.EnforceQuotas() && !s.Quotas.TryAcquire(operation))
+        if (s.EnforceQuotas() && !s.QuotasIn(region).TryAcquire(operation))
             return JsonProtocol.Error(new AwsError("ThrottlingException", ErrorCatalog.RateExceeded, 400), requestId);
 
         var role = caller.RoleName is null ? null : s.Identities.RoleByName(caller.RoleName);
         if (!Routing.KmsPermissions.IsAllowed(caller, role, operation))
-            return JsonProtocol.Error(KmsPermissions.Denied(caller, operation, request.Body, s.Region, s.AccountId), requestId);
+            return JsonProtocol.Error(KmsPermissions.Denied(caller, operation, request.Body, region, s.AccountId), requestId);
 
         try
         {
-            return JsonProtocol.FromService(s.Kms.Invoke(operation, request.Body, caller.Arn), requestId);
+            return JsonProtocol.FromService(s.KmsIn(region).Invoke(operation, request.Body, caller.Arn), requestId);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -43,7 +43,7 @@ internal sealed class QueryRoute(SandboxServices s)
             return QueryProtocol.Error(new AwsError("InvalidAction", $"Could not find operation {action} for version {version}", 400), requestId);
 
         var service = isSts ? "STS" : "SNS";
-        s.Requests.Count(service, action);
+        s.Requests.Count(service, action, auth.Region);
         var fault = s.Faults.Decide(service, action);
         if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
         if (fault.Failure == FaultKind.DropConnection) return HttpResponseData.Drop();
@@ -51,7 +51,7 @@ internal sealed class QueryRoute(SandboxServices s)
 
         try
         {
-            return isSts ? s.Sts.Handle(action, form, caller, requestId) : s.Sns.Handle(action, form, caller, requestId);
+            return isSts ? s.Sts.Handle(action, form, caller, requestId) : s.SnsIn(auth.Region).Handle(action, form, caller, requestId);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

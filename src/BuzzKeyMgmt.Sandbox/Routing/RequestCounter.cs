@@ -10,7 +10,8 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 /// How many requests of each kind were routed, by the names fault rules use ("KMS.DescribeKey", "STS.AssumeRole",
 /// "SNS.Publish"). A request is counted once its signature is valid and it names a known operation, before faults,
 /// latency, quotas and permissions apply, so requests refused after that are counted too; requests refused for their
-/// signature, framing, method, action or version are not. Lock-free: one box per target, incremented with Interlocked.
+/// signature, framing, method, action or version are not. Counts are kept for all Regions together and, when the request's
+/// Region is given, for that Region too. Lock-free: one box per target, incremented with Interlocked.
 /// </summary>
 internal sealed class RequestCounter
 {
@@ -20,18 +21,39 @@ internal sealed class RequestCounter
     };
 
     private readonly ConcurrentDictionary<(string Service, string Operation), StrongBox<long>> _counts = new();
+    private readonly ConcurrentDictionary<(string Service, string Operation, string Region), StrongBox<long>> _regional = new();
 
-    /// <summary>Counts one request; <paramref name="service"/> is "KMS", "STS" or "SNS".</summary>
-    public void Count(string service, string operation)
+    /// <summary>Counts one request; <paramref name="service"/> is "KMS", "STS" or "SNS"; <paramref name="region"/> the
+    /// request's signing Region, when it has one.</summary>
+    public void Count(string service, string operation, string? region = null)
     {
         if (!_counts.TryGetValue((service, operation), out var box))
             box = _counts.GetOrAdd((service, operation), static _ => new StrongBox<long>());
         Interlocked.Increment(ref box.Value);
+        if (region is null) return;
+        if (!_regional.TryGetValue((service, operation, region), out var inRegion))
+            inRegion = _regional.GetOrAdd((service, operation, region), static _ => new StrongBox<long>());
+        Interlocked.Increment(ref inRegion.Value);
     }
 
     /// <summary>The count for one target such as "KMS.DescribeKey" (service case-insensitive); 0 when none came yet.</summary>
     /// <exception cref="ArgumentException">The target names no operation the sandbox serves (so a typo cannot read as 0).</exception>
     public long Get(string target)
+    {
+        var (service, operation) = Parse(target);
+        return _counts.TryGetValue((service, operation), out var box) ? Interlocked.Read(ref box.Value) : 0;
+    }
+
+    /// <summary>The count for one target signed for one Region; 0 when none came yet.</summary>
+    /// <exception cref="ArgumentException">The target names no operation the sandbox serves.</exception>
+    public long Get(string target, string region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        var (service, operation) = Parse(target);
+        return _regional.TryGetValue((service, operation, region), out var box) ? Interlocked.Read(ref box.Value) : 0;
+    }
+
+    private static (string Service, string Operation) Parse(string target)
     {
         ArgumentNullException.ThrowIfNull(target);
         int dot = target.IndexOf('.');
@@ -39,8 +61,8 @@ internal sealed class RequestCounter
         var operation = dot > 0 ? target[(dot + 1)..] : "";
         if (!Known.TryGetValue(service, out var operations) || !operations.Contains(operation))
             throw new ArgumentException($"'{target}' is not a sandbox request target; use SERVICE.Operation, e.g. \"KMS.DescribeKey\", " +
-                                        "\"STS.AssumeRole\" or \"SNS.Publish\".", nameof(target));
-        return _counts.TryGetValue((service, operation), out var box) ? Interlocked.Read(ref box.Value) : 0;
+                                        "\"STS.AssumeRole\" or \"SNS.Publish\".", "target");
+        return (service, operation);
     }
 
     /// <summary>A copy of every non-zero count, by target, in name order.</summary>

@@ -6,8 +6,10 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 /// <summary>
 /// Routes every request: an <c>X-Amz-Target</c> header or a JSON content type → KMS (awsJson1_1); otherwise awsQuery
 /// (STS/SNS by SigV4 scope). Nothing escapes as an exception: any failure becomes an AWS-shaped error with a body.
+/// With <paramref name="kmsOnly"/> (a KMS VPC endpoint's listener) only KMS is served: anything else gets KMS's
+/// <see cref="JsonProtocol.UnknownOperation"/> answer.
 /// </summary>
-internal sealed class RequestPipeline(SandboxServices services)
+internal sealed class RequestPipeline(SandboxServices services, bool kmsOnly = false)
 {
     private readonly KmsRoute _kms = new(services);
     private readonly QueryRoute _query = new(services);
@@ -17,6 +19,7 @@ internal sealed class RequestPipeline(SandboxServices services)
         var requestId = Identity.IdGenerator.RequestId();
         var target = request.Header("X-Amz-Target");
         bool json = target is not null || IsJson(request.Header("Content-Type"));
+        if (kmsOnly && !json) return JsonProtocol.UnknownOperation(requestId);
         try
         {
             return json ? await _kms.HandleAsync(request, target, requestId) : await _query.HandleAsync(request, requestId);
@@ -35,6 +38,10 @@ internal sealed class RequestPipeline(SandboxServices services)
         var id = Identity.IdGenerator.RequestId();
         return IsJson(contentType) ? JsonProtocol.Error(error, id) : QueryProtocol.Error(error, id);
     }
+
+    /// <summary>The KMS-only listener's answer for a request rejected while reading it: always awsJson1_1, as KMS answers.</summary>
+    public static HttpResponseData KmsFramingError(int status, string code, string message, string? contentType) =>
+        JsonProtocol.Error(new AwsError(code, message, status), Identity.IdGenerator.RequestId());
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && contentType.StartsWith("application/x-amz-json", StringComparison.OrdinalIgnoreCase);

@@ -9,10 +9,11 @@ namespace BuzzKeyMgmt.Sandbox.Signing;
 
 /// <summary>
 /// Verifies AWS Signature Version 4 on every request against the credentials the sandbox issued: credential scope
-/// (date, Region, service), session token and its expiry (sandbox clock), request time within 5 minutes of real time,
+/// (date, a served Region, service), session token and its expiry (sandbox clock), request time within 5 minutes of real time,
 /// payload hash and signature.
 /// </summary>
-internal sealed class SigV4Verifier(IdentityStore identities, string region, TimeProvider sandboxClock)
+/// <param name="servesRegion">Whether the sandbox serves a Region; a credential scope naming any other is refused.</param>
+internal sealed class SigV4Verifier(IdentityStore identities, Func<string, bool> servesRegion, TimeProvider sandboxClock)
 {
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
@@ -43,7 +44,7 @@ internal sealed class SigV4Verifier(IdentityStore identities, string region, Tim
 
         if (auth.ScopeDate != amzDate[..8])
             return Mismatch($"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{auth.ScopeDate}' != '{amzDate[..8]}', from '{amzDate}'.");
-        if (auth.Region != region)
+        if (!servesRegion(auth.Region))
             return Mismatch($"Credential should be scoped to a valid region, not '{auth.Region}'. ");
         if (auth.Service != service)
             return Mismatch($"Credential should be scoped to correct service: '{service}'. ");

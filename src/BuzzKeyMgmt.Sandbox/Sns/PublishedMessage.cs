@@ -11,4 +11,9 @@ public sealed record PublishedMessage(
     string Message,
     IReadOnlyDictionary<string, MessageAttribute> Attributes,
     DateTimeOffset Timestamp,
-    string PublisherArn);
+    string PublisherArn)
+{
+    /// <summary>The Region whose topic got the message (the Region of <see cref="TopicArn"/>, which SNS accepts only when the
+    /// request was signed for that Region).</summary>
+    public string Region => TopicArn.Split(':') is { Length: >= 4 } parts ? parts[3] : "";
+}

@@ -8,8 +8,8 @@ using BuzzKeyMgmt.Sandbox.Protocols;
 namespace BuzzKeyMgmt.Sandbox.Sns;
 
 /// <summary>
-/// The emulated SNS (awsQuery 2010-03-31): CreateTopic (idempotent by name), ListTopics, Publish. Every published
-/// message is kept in order for tests and drills to read back.
+/// The emulated SNS (awsQuery 2010-03-31) of one Region: CreateTopic (idempotent by name), ListTopics, Publish. Every
+/// published message is kept in order for tests and drills to read back (in the queue given, which Regions may share).
 /// </summary>
 internal sealed partial class SnsService
 {
@@ -19,15 +19,15 @@ internal sealed partial class SnsService
     private const int PageSize = 100;
 
     private readonly ConcurrentDictionary<string, string> _topicsByArn = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<PublishedMessage> _messages = new();
+    private readonly ConcurrentQueue<PublishedMessage> _messages;
     private readonly string _accountId, _region;
     private readonly TimeProvider _clock;
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]{1,256}$")] private static partial Regex TopicName();
 
-    public SnsService(string accountId, string region, TimeProvider clock)
+    public SnsService(string accountId, string region, TimeProvider clock, ConcurrentQueue<PublishedMessage>? messages = null)
     {
-        (_accountId, _region, _clock) = (accountId, region, clock);
+        (_accountId, _region, _clock, _messages) = (accountId, region, clock, messages ?? new());
         DefaultTopicArn = CreateTopic("buzzkeymgmt-alerts");
     }
 
@@ -75,6 +75,13 @@ internal sealed partial class SnsService
     {
         var request = PublishRequest.Parse(p, out var invalid);
         if (request is null) return QueryProtocol.Error(invalid!, requestId);
+        // A topic of another Region: SNS publishes "only to topics and endpoints in the same Amazon Web Services Region"
+        // (SNS API Reference, Publish) and answers 400 InvalidParameter "Invalid parameter: TopicArn" (Sender), as reported
+        // from AWS in mozilla/security#8 and emulated by LocalStack's SNS provider (region check before the topic lookup);
+        // a TargetArn is named as such (ex-aws/ex_aws#402 shows AWS's "Invalid parameter: TargetArn" body).
+        if (request.TopicArn.Split(':') is { Length: 6 } arn && arn[0] == "arn" && arn[3] != _region)
+            return QueryProtocol.Error(new AwsError("InvalidParameter",
+                $"Invalid parameter: {(string.IsNullOrEmpty(p["TopicArn"]) ? "TargetArn" : "TopicArn")}", 400), requestId);
         if (!_topicsByArn.ContainsKey(request.TopicArn))
             return QueryProtocol.Error(new AwsError("NotFound", "Topic does not exist", 404), requestId);
         var id = Guid.NewGuid().ToString();

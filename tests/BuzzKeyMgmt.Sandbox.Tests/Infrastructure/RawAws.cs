@@ -4,8 +4,12 @@ using System.Xml.Linq;
 
 namespace BuzzKeyMgmt.Sandbox.Tests.Infrastructure;
 
-/// <summary>Signed raw HTTP calls (HttpClient) for awsQuery (SNS/STS) and hand-made KMS JSON requests.</summary>
-public sealed class RawAws(SandboxServer server) : IDisposable
+/// <summary>
+/// Signed raw HTTP calls (HttpClient) for awsQuery (SNS/STS) and hand-made KMS JSON requests, signed for
+/// <paramref name="region"/> (default the sandbox's primary Region) and sent to <paramref name="endpoint"/> (default
+/// <see cref="SandboxServer.Endpoint"/>).
+/// </summary>
+public sealed class RawAws(SandboxServer server, string? region = null, string? endpoint = null) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -32,10 +36,10 @@ public sealed class RawAws(SandboxServer server) : IDisposable
     public async Task<Answer> SendAsync(string service, byte[] body, string? contentType, string? target, TestSigner.Credentials? creds,
         DateTimeOffset? signedAt = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, server.Endpoint + "/") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, (endpoint ?? server.Endpoint) + "/") { Content = new ByteArrayContent(body) };
         if (contentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (target is not null) request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
-        if (creds is not null) TestSigner.Sign(request, body, creds, server.Region, service, signedAt);
+        if (creds is not null) TestSigner.Sign(request, body, creds, region ?? server.Region, service, signedAt);
         var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType ?? "", text, response);

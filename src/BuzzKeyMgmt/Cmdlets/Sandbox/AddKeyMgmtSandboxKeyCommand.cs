@@ -5,7 +5,8 @@ namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 
 /// <summary>Seeds the sandbox with a fleet of keys (bypassing quotas, thousands per second), each with an alias; with
 /// -RotationMix a realistic mix of rotation settings and states, with -FleetMix a mixed fleet that also has longer
-/// periods, on-demand rotations, asymmetric and HMAC keys (see <see cref="SeedMix"/>).</summary>
+/// periods, on-demand rotations, asymmetric and HMAC keys (see <see cref="SeedMix"/>). In the primary Region, or in another
+/// served one with -Region.</summary>
 [Cmdlet(VerbsCommon.Add, "KeyMgmtSandboxKey", SupportsShouldProcess = true, DefaultParameterSetName = "RotationMix")]
 [OutputType(typeof(int))]
 public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
@@ -24,11 +25,24 @@ public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "FleetMix")]
     public SwitchParameter FleetMix { get; set; }
 
+    /// <summary>The served Region to seed (default the primary, <see cref="BuzzKeyMgmt.Sandbox.SandboxServer.Region"/>).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Region { get; set; }
+
     protected override void EndProcessing()
     {
         var sandbox = RequireSandbox();
-        if (!ShouldProcess($"sandbox at {sandbox.Endpoint}", $"Create {Count} keys named {AliasPrefix}N")) return;
+        var region = Region ?? sandbox.Region;
+        if (!sandbox.Regions.Contains(region))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                    $"The sandbox does not serve Region '{region}'. Regions: {string.Join(", ", sandbox.Regions)}."),
+                "RegionNotServed", ErrorCategory.InvalidArgument, region));
+            return;
+        }
+        if (!ShouldProcess($"sandbox at {sandbox.Endpoint} ({region})", $"Create {Count} keys named {AliasPrefix}N")) return;
         var mix = FleetMix ? SeedMix.Fleet : RotationMix ? SeedMix.Rotation : SeedMix.Plain;
-        WriteObject(sandbox.SeedKeys(Count, AliasPrefix, mix));
+        WriteObject(sandbox.KmsIn(region).Seed(Count, AliasPrefix, mix));
     }
 }

@@ -4,8 +4,9 @@ using BuzzKeyMgmt.Sandbox;
 
 namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 
-/// <summary>Starts the local AWS-compatible endpoint (KMS, STS, SNS) inside this pwsh process, on loopback only,
-/// and registers the environments "sandbox", "sandbox-approver1" and "sandbox-approver2" for this session.</summary>
+/// <summary>Starts the local AWS-compatible endpoint (KMS, STS, SNS in us-east-1 and eu-west-2, and a KMS-only endpoint)
+/// inside this pwsh process, on loopback only, and registers the environments "sandbox", "sandbox-approver1" and
+/// "sandbox-approver2" for this session.</summary>
 [Cmdlet(VerbsLifecycle.Start, "KeyMgmtSandbox")]
 [OutputType(typeof(SandboxServer))]
 public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
@@ -38,7 +39,8 @@ public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
             ThrowTerminatingError(ToErrorRecord(ex, Port));
             return;
         }
-        WriteVerbose($"Sandbox listening at {server.Endpoint} (account {server.AccountId}, {server.Region}, quotas {(NoQuotas ? "off" : "on")}).");
+        WriteVerbose($"Sandbox listening at {server.Endpoint} (account {server.AccountId}, Regions {string.Join(", ", server.Regions)}, " +
+                     $"quotas {(NoQuotas ? "off" : "on")}); KMS only at {server.KmsOnlyEndpoint}.");
         if (PassThru || Wait) WriteObject(server);
         if (!Wait) return;
 
@@ -46,6 +48,7 @@ public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
         Host.UI.WriteLine($"Sandbox running at {server.Endpoint}. From another terminal, for example:");
         Host.UI.WriteLine($"  AWS_ACCESS_KEY_ID={op.AccessKeyId} AWS_SECRET_ACCESS_KEY={op.SecretAccessKey} AWS_REGION={server.Region} \\");
         Host.UI.WriteLine($"    aws --endpoint-url {server.Endpoint} kms list-keys");
+        Host.UI.WriteLine($"Regions: {string.Join(", ", server.Regions)} (AWS_REGION chooses). KMS only, like a VPC endpoint: {server.KmsOnlyEndpoint}");
         Host.UI.WriteLine("Press Ctrl+C to stop it.");
         try
         {
