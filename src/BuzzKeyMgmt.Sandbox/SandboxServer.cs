@@ -51,6 +51,7 @@ public sealed class SandboxServer : IDisposable
             Verifier = new SigV4Verifier(_identities, Region, Clock), Faults = Faults, Requests = new RequestCounter(), Quotas = new KmsQuotas(),
             EnforceQuotas = () => _enforceQuotas, Kms = Kms,
             Sts = new StsService(_identities, _mfa, Clock), Sns = new SnsService(AccountId, Region, Clock),
+            Iam = new Iam.IamService(_identities, Clock),
         };
         var pipeline = new RequestPipeline(_services);
         _http = new LoopbackHttpServer(options.Port, pipeline.HandleAsync, RequestPipeline.FramingError, DateHeader, options.RequestTimeout);

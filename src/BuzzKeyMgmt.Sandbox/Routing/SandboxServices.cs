@@ -21,4 +21,5 @@ internal sealed class SandboxServices
     public required KmsService Kms { get; init; }
     public required StsService Sts { get; init; }
     public required SnsService Sns { get; init; }
+    public required Iam.IamService Iam { get; init; }
 }
