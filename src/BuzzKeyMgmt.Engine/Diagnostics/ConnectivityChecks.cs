@@ -8,8 +8,16 @@ using BuzzKeyMgmt.Engine.Configuration;
 
 namespace BuzzKeyMgmt.Engine.Diagnostics;
 
+/// <summary>Who the environment's base credentials are, as STS GetCallerIdentity said (null when it did not answer).</summary>
+internal sealed record DiagnosticCaller(string Arn, string Account);
+
+/// <summary>What <see cref="ConnectivityChecks.RunAsync"/> found: its checks, the credentials it resolved (null when
+/// there are none) and the caller they belong to (null when STS did not say).</summary>
+internal sealed record ConnectivityResult(IReadOnlyList<EnvironmentCheck> Checks, AWSCredentials? Credentials, DiagnosticCaller? Caller);
+
 /// <summary>Checks of one environment: configuration, credentials (caller ARN), clock skew against the endpoint's
-/// Date header (SigV4 refuses requests more than 5 minutes off), KMS and STS reachability, MFA and role settings.</summary>
+/// Date header (SigV4 refuses requests more than 5 minutes off), KMS and STS reachability. What the caller may do with
+/// the environment's roles, MFA device and alert topic is <see cref="AccessChecks"/>'.</summary>
 internal static class ConnectivityChecks
 {
     public static readonly TimeSpan SkewWarning = TimeSpan.FromMinutes(1);
@@ -40,10 +48,11 @@ internal static class ConnectivityChecks
         return session.Count == 0 ? "" : $"; this session adds: {string.Join(", ", session)}";
     }
 
-    public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(KeyMgmtEnvironment environment, CancellationToken cancellation)
+    public static async Task<ConnectivityResult> RunAsync(KeyMgmtEnvironment environment, CancellationToken cancellation)
     {
         var checks = new List<EnvironmentCheck>();
-        var endpoint = environment.EndpointUrl;
+        DiagnosticCaller? caller = null;
+        var endpoints = environment.Endpoints;
         AWSCredentials? credentials = environment.BaseCredentials;
         if (credentials is null)
         {
@@ -53,12 +62,13 @@ internal static class ConnectivityChecks
 
         if (credentials is not null)
         {
-            using var sts = AwsClients.Sts(credentials, environment.Region, endpoint, maxErrorRetry: 1);
+            using var sts = AwsClients.Sts(credentials, environment.Region, endpoints.Sts, maxErrorRetry: 1);
             try
             {
                 var me = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation).ConfigureAwait(false);
+                caller = new DiagnosticCaller(me.Arn, me.Account);
                 checks.Add(EnvironmentCheck.Pass("Credentials", $"caller {me.Arn}"));
-                checks.Add(EnvironmentCheck.Pass("STS reachable", $"GetCallerIdentity answered from {endpoint ?? "sts." + environment.Region + ".amazonaws.com"}"));
+                checks.Add(EnvironmentCheck.Pass("STS reachable", $"GetCallerIdentity answered from {endpoints.Sts ?? "sts." + environment.Region + ".amazonaws.com"}"));
                 if (me.Account != environment.AccountId)
                     checks.Add(EnvironmentCheck.Warn("Account", $"credentials belong to account {me.Account}, the environment names {environment.AccountId}"));
             }
@@ -68,7 +78,7 @@ internal static class ConnectivityChecks
                 checks.Add(EnvironmentCheck.Fail(e.Kind == FailureKind.ConnectionError ? "STS reachable" : "Credentials", e.Message));
             }
 
-            using var kms = AwsClients.Kms(credentials, environment.Region, endpoint, maxErrorRetry: 1);
+            using var kms = AwsClients.Kms(credentials, environment.Region, endpoints.Kms, maxErrorRetry: 1);
             try
             {
                 await kms.ListAliasesAsync(new ListAliasesRequest { Limit = 1 }, cancellation).ConfigureAwait(false);
@@ -85,16 +95,8 @@ internal static class ConnectivityChecks
             }
         }
 
-        checks.Add(await ClockSkewAsync(endpoint ?? $"https://sts.{environment.Region}.amazonaws.com/", cancellation).ConfigureAwait(false));
-        checks.Add(environment.MfaSerialNumber is null
-            ? EnvironmentCheck.Warn("MFA device", $"no mfaSerialNumber for '{environment.Name}': Emergency and Recovery need one (or -MfaSerialNumber at Connect-KeyManagement)")
-            : EnvironmentCheck.Pass("MFA device", environment.MfaSerialNumber));
-        var missing = new[] { ("Admin", environment.AdminRoleArn), ("Emergency", environment.EmergencyRoleArn), ("Recovery", environment.RecoveryRoleArn) }
-            .Where(r => r.Item2 is null).Select(r => r.Item1).ToList();
-        checks.Add(missing.Count == 0
-            ? EnvironmentCheck.Pass("Roles", "Admin, Emergency and Recovery role ARNs set")
-            : EnvironmentCheck.Warn("Roles", $"no role ARN for {string.Join(", ", missing)}"));
-        return checks;
+        checks.Add(await ClockSkewAsync(endpoints.Sts ?? $"https://sts.{environment.Region}.amazonaws.com/", cancellation).ConfigureAwait(false));
+        return new ConnectivityResult(checks, credentials, caller);
     }
 
     /// <summary>The endpoint's Date header against this machine's clock, with the request's round trip as the margin.</summary>
