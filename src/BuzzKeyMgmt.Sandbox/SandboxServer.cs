@@ -54,6 +54,7 @@ public sealed class SandboxServer : IDisposable
             AccountId = AccountId, Regions = _regions, Identities = _identities,
             Verifier = new SigV4Verifier(_identities, _regions.Serves, Clock), Faults = Faults, Requests = new RequestCounter(),
             EnforceQuotas = () => _enforceQuotas, Sts = new StsService(_identities, _mfa, Clock),
+            Iam = new Iam.IamService(_identities, Clock),
         };
         _http = new LoopbackHttpServer(options.Port, new RequestPipeline(_services).HandleAsync, RequestPipeline.FramingError, DateHeader,
             options.RequestTimeout);

@@ -359,3 +359,78 @@ Describe 'AWS CLI <RotationCli> rotation calls against the sandbox' -Skip:$NoRot
         (Kms get-key-rotation-status --key-id $id).Json.KeyRotationEnabled | Should -BeFalse
     }
 }
+
+# The IAM and SNS reads Test-KeyMgmtEnvironment makes (iam get-role, iam list-mfa-devices, sns get-topic-attributes), as
+# the CLI sends and prints them: IAM signed for us-east-1 (the sandbox's Region here), its URL-encoded trust policy
+# decoded by the CLI, AWS's error codes and messages.
+Describe 'AWS CLI IAM and SNS reads against the sandbox' -Skip:$NoCli {
+    BeforeAll {
+        $script:Sandbox = Start-KeyMgmtSandbox -PassThru -NoQuotas
+        function ConvertTo-CliPrincipal($p) { [pscustomobject]@{ AccessKeyId = $p.AccessKeyId; SecretAccessKey = $p.SecretAccessKey; SessionToken = $null } }
+        $script:Root = ConvertTo-CliPrincipal $Sandbox.Root
+        $script:OperatorUser = $Sandbox.Users | Where-Object Name -eq operator
+        $script:Operator = ConvertTo-CliPrincipal $OperatorUser
+        $script:TraineeUser = $Sandbox.Users | Where-Object Name -eq trainee
+        $script:Trainee = ConvertTo-CliPrincipal $TraineeUser
+    }
+    AfterAll { Stop-KeyMgmtSandbox }
+
+    It 'iam get-role prints the role and its trust policy, decoded: the account may assume it, with MFA for Emergency' {
+        $r = Invoke-Aws $Operator iam get-role --role-name BuzzKeyMgmtEmergency
+        $r.ExitCode | Should -Be 0 -Because $r.Error
+        $r.Json.Role.Arn | Should -Be $Sandbox.EmergencyRoleArn
+        $r.Json.Role.RoleName | Should -Be 'BuzzKeyMgmtEmergency'
+        $r.Json.Role.Path | Should -Be '/'
+        $r.Json.Role.RoleId | Should -Match '^AROA'
+        $r.Json.Role.MaxSessionDuration | Should -Be 3600
+        $r.Json.Role.CreateDate | Should -Not -BeNullOrEmpty
+        $statement = @($r.Json.Role.AssumeRolePolicyDocument.Statement)[0]   # the CLI decodes IAM's URL-encoded policy
+        $statement.Effect | Should -Be 'Allow'
+        $statement.Principal.AWS | Should -Be "arn:aws:iam::$($Sandbox.AccountId):root"
+        $statement.Action | Should -Contain 'sts:AssumeRole'
+        $statement.Condition.Bool.'aws:MultiFactorAuthPresent' | Should -Be 'true'
+        $admin = Invoke-Aws $Operator iam get-role --role-name BuzzKeyMgmtAdmin
+        @($admin.Json.Role.AssumeRolePolicyDocument.Statement)[0].PSObject.Properties.Name | Should -Not -Contain 'Condition'
+    }
+
+    It 'iam get-role of an unknown role is NoSuchEntity; trainee is AccessDenied' {
+        $r = Invoke-Aws $Operator iam get-role --role-name BuzzKeyMgmtNope
+        $r.ExitCode | Should -Not -Be 0
+        $r.Error | Should -Match 'NoSuchEntity'
+        $r.Error | Should -Match 'The role with name BuzzKeyMgmtNope cannot be found\.'
+        $t = Invoke-Aws $Trainee iam get-role --role-name BuzzKeyMgmtAdmin
+        $t.ExitCode | Should -Not -Be 0
+        $t.Error | Should -Match '\(AccessDenied\)'
+        $t.Error | Should -Match ([regex]::Escape("User: $($TraineeUser.Arn) is not authorized to perform: iam:GetRole on resource: role BuzzKeyMgmtAdmin"))
+    }
+
+    It 'iam list-mfa-devices lists the caller''s own device; another user''s is AccessDenied, except for the root' {
+        $r = Invoke-Aws $Operator iam list-mfa-devices
+        $r.ExitCode | Should -Be 0 -Because $r.Error
+        @($r.Json.MFADevices).Count | Should -Be 1
+        $r.Json.MFADevices[0].UserName | Should -Be 'operator'
+        $r.Json.MFADevices[0].SerialNumber | Should -Be $OperatorUser.MfaSerial
+        $r.Json.MFADevices[0].EnableDate | Should -Not -BeNullOrEmpty
+        $other = Invoke-Aws $Operator iam list-mfa-devices --user-name approver1
+        $other.ExitCode | Should -Not -Be 0
+        $other.Error | Should -Match 'AccessDenied.*iam:ListMFADevices on resource: user approver1'
+        $byRoot = Invoke-Aws $Root iam list-mfa-devices --user-name approver1
+        $byRoot.ExitCode | Should -Be 0 -Because $byRoot.Error
+        $byRoot.Json.MFADevices[0].SerialNumber | Should -Be ($Sandbox.Users | Where-Object Name -eq approver1).MfaSerial
+    }
+
+    It 'sns get-topic-attributes prints the topic''s attributes; an unknown topic is NotFound; trainee is AuthorizationError' {
+        $r = Invoke-Aws $Operator sns get-topic-attributes --topic-arn $Sandbox.AlertTopicArn
+        $r.ExitCode | Should -Be 0 -Because $r.Error
+        $r.Json.Attributes.TopicArn | Should -Be $Sandbox.AlertTopicArn
+        $r.Json.Attributes.Owner | Should -Be $Sandbox.AccountId
+        $r.Json.Attributes.SubscriptionsConfirmed | Should -Be '0'
+        ($r.Json.Attributes.Policy | ConvertFrom-Json).Statement[0].Action | Should -Contain 'SNS:Publish'
+        $missing = Invoke-Aws $Operator sns get-topic-attributes --topic-arn "arn:aws:sns:$($Sandbox.Region):$($Sandbox.AccountId):no-such-topic"
+        $missing.ExitCode | Should -Not -Be 0
+        $missing.Error | Should -Match '\(NotFound\).*Topic does not exist'
+        $t = Invoke-Aws $Trainee sns get-topic-attributes --topic-arn $Sandbox.AlertTopicArn
+        $t.ExitCode | Should -Not -Be 0
+        $t.Error | Should -Match '\(AuthorizationError\).*SNS:GetTopicAttributes'
+    }
+}

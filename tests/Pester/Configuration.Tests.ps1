@@ -57,11 +57,12 @@ Describe 'Test-KeyMgmtEnvironment -Environment' {
     }
     AfterEach { Stop-KeyMgmtSandbox -WarningAction SilentlyContinue }
 
-    It 'checks configuration, credentials, clock skew, KMS and STS, MFA and roles' {
+    It 'checks configuration, credentials, clock skew, KMS and STS, each role, the MFA device and the alert topic' {
         $sandbox = Start-KeyMgmtSandbox -PassThru
         $checks = @(Test-KeyMgmtEnvironment -Environment sandbox)
         $byName = @{}; $checks | ForEach-Object { $byName[$_.Name] = $_ }
-        foreach ($name in 'Configuration', 'Environment', 'Credentials', 'STS reachable', 'KMS reachable', 'Clock skew', 'MFA device', 'Roles') {
+        foreach ($name in 'Configuration', 'Environment', 'Credentials', 'STS reachable', 'KMS reachable', 'Clock skew', 'Admin role', 'Emergency role',
+                          'Recovery role', 'MFA device', 'Alert topic') {
             "$($byName[$name].Status)" | Should -Be 'Pass' -Because "$name : $($byName[$name].Detail)"
         }
         $byName['Credentials'].Detail | Should -Match ([regex]::Escape(($sandbox.Users | Where-Object Name -eq operator).Arn))

@@ -8,8 +8,16 @@ using BuzzKeyMgmt.Engine.Configuration;
 
 namespace BuzzKeyMgmt.Engine.Diagnostics;
 
+/// <summary>Who the environment's base credentials are, as STS GetCallerIdentity said (null when it did not answer).</summary>
+internal sealed record DiagnosticCaller(string Arn, string Account);
+
+/// <summary>What <see cref="ConnectivityChecks.RunAsync"/> found: its checks, the credentials it resolved (null when
+/// there are none) and the caller they belong to (null when STS did not say).</summary>
+internal sealed record ConnectivityResult(IReadOnlyList<EnvironmentCheck> Checks, AWSCredentials? Credentials, DiagnosticCaller? Caller);
+
 /// <summary>Checks of one environment: configuration, credentials (caller ARN), clock skew against the endpoint's
-/// Date header (SigV4 refuses requests more than 5 minutes off), KMS and STS reachability, MFA and role settings.</summary>
+/// Date header (SigV4 refuses requests more than 5 minutes off), KMS and STS reachability. What the caller may do with
+/// the environment's roles, MFA device and alert topic is <see cref="AccessChecks"/>'.</summary>
 internal static class ConnectivityChecks
 {
     public static readonly TimeSpan SkewWarning = TimeSpan.FromMinutes(1);
@@ -40,9 +48,10 @@ internal static class ConnectivityChecks
         return session.Count == 0 ? "" : $"; this session adds: {string.Join(", ", session)}";
     }
 
-    public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(KeyMgmtEnvironment environment, CancellationToken cancellation)
+    public static async Task<ConnectivityResult> RunAsync(KeyMgmtEnvironment environment, CancellationToken cancellation)
     {
         var checks = new List<EnvironmentCheck>();
+        DiagnosticCaller? caller = null;
         var endpoints = environment.Endpoints;
         AWSCredentials? credentials = environment.BaseCredentials;
         if (credentials is null)
@@ -57,6 +66,7 @@ internal static class ConnectivityChecks
             try
             {
                 var me = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation).ConfigureAwait(false);
+                caller = new DiagnosticCaller(me.Arn, me.Account);
                 checks.Add(EnvironmentCheck.Pass("Credentials", $"caller {me.Arn}"));
                 checks.Add(EnvironmentCheck.Pass("STS reachable", $"GetCallerIdentity answered from {endpoints.Sts ?? "sts." + environment.Region + ".amazonaws.com"}"));
                 if (me.Account != environment.AccountId)
@@ -86,15 +96,7 @@ internal static class ConnectivityChecks
         }
 
         checks.Add(await ClockSkewAsync(endpoints.Sts ?? $"https://sts.{environment.Region}.amazonaws.com/", cancellation).ConfigureAwait(false));
-        checks.Add(environment.MfaSerialNumber is null
-            ? EnvironmentCheck.Warn("MFA device", $"no mfaSerialNumber for '{environment.Name}': Emergency and Recovery need one (or -MfaSerialNumber at Connect-KeyManagement)")
-            : EnvironmentCheck.Pass("MFA device", environment.MfaSerialNumber));
-        var missing = new[] { ("Admin", environment.AdminRoleArn), ("Emergency", environment.EmergencyRoleArn), ("Recovery", environment.RecoveryRoleArn) }
-            .Where(r => r.Item2 is null).Select(r => r.Item1).ToList();
-        checks.Add(missing.Count == 0
-            ? EnvironmentCheck.Pass("Roles", "Admin, Emergency and Recovery role ARNs set")
-            : EnvironmentCheck.Warn("Roles", $"no role ARN for {string.Join(", ", missing)}"));
-        return checks;
+        return new ConnectivityResult(checks, credentials, caller);
     }
 
     /// <summary>The endpoint's Date header against this machine's clock, with the request's round trip as the margin.</summary>

@@ -10,8 +10,14 @@ public static class EnvironmentDiagnostics
     public static readonly Version MinimumPowerShell = new(7, 4);
     public static readonly Version MinimumDotNet = new(8, 0);
 
-    /// <summary>Adds the checks of one environment (configuration, credentials, clock skew, reachability, MFA) to
-    /// <see cref="Run"/>'s. These make network calls to the environment's endpoints.</summary>
+    /// <summary>
+    /// Adds the checks of one environment to <see cref="Run"/>'s, in this order and with these names: "Configuration",
+    /// "Environment", "Credentials", "STS reachable", "Account" (only when the caller's account differs), "KMS reachable",
+    /// "Clock skew" (<see cref="ConnectivityChecks"/>); "Admin role", "Emergency role", "Recovery role", "MFA device",
+    /// "Alert topic" (<see cref="AccessChecks"/>: checked against STS, IAM and SNS); "Audit store", "Audit chain",
+    /// "Audit journal" (<see cref="AuditChecks"/>); "Alert outbox" (<see cref="OutboxChecks"/>). These make network
+    /// calls to the environment's endpoints.
+    /// </summary>
     public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(Context.KeyMgmtContext context, HostFacts host, DiagnosticsOptions? options,
         string? environmentName, CancellationToken cancellation)
     {
@@ -25,8 +31,11 @@ public static class EnvironmentDiagnostics
             return checks;
         }
         checks.Add(EnvironmentCheck.Pass("Environment", $"{environment.Name}: account {environment.AccountId}, {environment.Region}" + (environment.Endpoints is { Kms: not null } or { Sts: not null } or { Sns: not null } or { Iam: not null } ? $", endpoints {environment.Endpoints}" : "") + (environment.IsProduction ? ", production" : "")));
-        checks.AddRange(await ConnectivityChecks.RunAsync(environment, cancellation).ConfigureAwait(false));
+        var connectivity = await ConnectivityChecks.RunAsync(environment, cancellation).ConfigureAwait(false);
+        checks.AddRange(connectivity.Checks);
+        checks.AddRange(await AccessChecks.RunAsync(environment, connectivity.Credentials, connectivity.Caller, cancellation).ConfigureAwait(false));
         checks.AddRange(AuditChecks.Run(context.Audit, environment.Name));
+        checks.Add(OutboxChecks.Run(environment.Name));
         return checks;
     }
 

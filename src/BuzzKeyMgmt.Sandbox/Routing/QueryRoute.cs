@@ -13,10 +13,13 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 /// </summary>
 internal sealed class QueryRoute(SandboxServices s)
 {
+    private readonly IamRoute _iam = new(s);
+
     public async ValueTask<HttpResponseData> HandleAsync(HttpRequestData request, string requestId)
     {
         var auth = SigV4Authorization.Parse(request.Header("Authorization"), out var failure);
         if (auth is null) return QueryProtocol.Error(ErrorCatalog.QueryAuth(failure!), requestId);
+        if (auth.Service == "iam") return await _iam.HandleAsync(request, auth, requestId);   // global: its own signing Region
         string scopeService = auth.Service is "sts" or "sns" ? auth.Service : "sts";
         var caller = s.Verifier.Verify(request, auth, scopeService, out failure);
         if (caller is null) return QueryProtocol.Error(ErrorCatalog.QueryAuth(failure!), requestId);

@@ -8,7 +8,7 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 
 /// <summary>
 /// How many requests of each kind were routed, by the names fault rules use ("KMS.DescribeKey", "STS.AssumeRole",
-/// "SNS.Publish"). A request is counted once its signature is valid and it names a known operation, before faults,
+/// "SNS.Publish", "IAM.GetRole"). A request is counted once its signature is valid and it names a known operation, before faults,
 /// latency, quotas and permissions apply, so requests refused after that are counted too; requests refused for their
 /// signature, framing, method, action or version are not. Counts are kept for all Regions together and, when the request's
 /// Region is given, for that Region too. Lock-free: one box per target, incremented with Interlocked.
@@ -18,12 +18,13 @@ internal sealed class RequestCounter
     private static readonly Dictionary<string, IReadOnlySet<string>> Known = new(StringComparer.OrdinalIgnoreCase)
     {
         ["KMS"] = KmsService.Operations, ["STS"] = StsService.Actions, ["SNS"] = SnsService.Actions,
+        ["IAM"] = Iam.IamService.Actions,
     };
 
     private readonly ConcurrentDictionary<(string Service, string Operation), StrongBox<long>> _counts = new();
     private readonly ConcurrentDictionary<(string Service, string Operation, string Region), StrongBox<long>> _regional = new();
 
-    /// <summary>Counts one request; <paramref name="service"/> is "KMS", "STS" or "SNS"; <paramref name="region"/> the
+    /// <summary>Counts one request; <paramref name="service"/> is "KMS", "STS", "SNS" or "IAM"; <paramref name="region"/> the
     /// request's signing Region, when it has one.</summary>
     public void Count(string service, string operation, string? region = null)
     {

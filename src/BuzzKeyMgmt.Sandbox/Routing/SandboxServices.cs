@@ -28,4 +28,5 @@ internal sealed class SandboxServices
     public KmsQuotas QuotasIn(string region) => Regions[region].Quotas;
     /// <summary>The SNS of a served Region (the request's signing Region).</summary>
     public SnsService SnsIn(string region) => Regions[region].Sns;
+    public required Iam.IamService Iam { get; init; }
 }

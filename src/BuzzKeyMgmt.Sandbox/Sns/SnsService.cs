@@ -8,14 +8,14 @@ using BuzzKeyMgmt.Sandbox.Protocols;
 namespace BuzzKeyMgmt.Sandbox.Sns;
 
 /// <summary>
-/// The emulated SNS (awsQuery 2010-03-31) of one Region: CreateTopic (idempotent by name), ListTopics, Publish. Every
+/// The emulated SNS (awsQuery 2010-03-31) of one Region: CreateTopic (idempotent by name), ListTopics, Publish, GetTopicAttributes. Every
 /// published message is kept in order for tests and drills to read back (in the queue given, which Regions may share).
 /// </summary>
 internal sealed partial class SnsService
 {
     public const string Namespace = "http://sns.amazonaws.com/doc/2010-03-31/";
     public const string Version = "2010-03-31";
-    public static readonly IReadOnlySet<string> Actions = new HashSet<string>(StringComparer.Ordinal) { "CreateTopic", "ListTopics", "Publish" };
+    public static readonly IReadOnlySet<string> Actions = new HashSet<string>(StringComparer.Ordinal) { "CreateTopic", "ListTopics", "Publish", "GetTopicAttributes" };
     private const int PageSize = 100;
 
     private readonly ConcurrentDictionary<string, string> _topicsByArn = new(StringComparer.Ordinal);
@@ -46,6 +46,7 @@ internal sealed partial class SnsService
         "CreateTopic" => HandleCreateTopic(p, requestId),
         "ListTopics" => ListTopics(p, requestId),
         "Publish" => Publish(p, caller, requestId),
+        "GetTopicAttributes" => GetTopicAttributes(p, caller, requestId),
         _ => QueryProtocol.Error(new AwsError("InvalidAction", $"Could not find operation {action} for version {Version}", 400), requestId),
     };
 

@@ -1,8 +1,9 @@
 @{
     Synopsis    = 'Starts the local AWS-compatible endpoint (KMS, STS, SNS) inside this pwsh, for training, drills and tests.'
     Description = @'
-The sandbox listens on 127.0.0.1 only, on -Port or a free port, and speaks KMS, STS and SNS over AWS's real wire
-protocols with SigV4 checked, so the AWS SDK and the AWS CLI work against it. It has an account root, the Admin,
+The sandbox listens on 127.0.0.1 only, on -Port or a free port, and speaks KMS, STS and SNS (and IAM's GetRole and
+ListMFADevices, signed for us-east-1 as IAM is global) over AWS's real wire protocols with SigV4 checked, so the AWS SDK
+and the AWS CLI work against it. It has an account root, the Admin,
 Emergency and Recovery roles (Emergency and Recovery need MFA), and the IAM users operator, approver1 and approver2,
 each with its own access key and virtual MFA device. It registers the environments "sandbox" (as operator),
 "sandbox-approver1", "sandbox-approver2" and "sandbox-trainee" (no KMS permission) for this session. AWS's request quotas apply unless -NoQuotas. With -Wait

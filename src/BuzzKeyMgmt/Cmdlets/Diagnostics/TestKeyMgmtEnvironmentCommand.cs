@@ -15,8 +15,9 @@ public sealed class TestKeyMgmtEnvironmentCommand : KeyMgmtCmdlet
     [ValidateNotNullOrEmpty]
     public string? SqlServerConnectionString { get; set; }
 
-    /// <summary>Also check this environment: credentials, clock skew, KMS and STS reachability, MFA and roles.
-    /// Without it, the current session's environment is checked when there is one.</summary>
+    /// <summary>Also check this environment against AWS: credentials, clock skew, KMS and STS reachability, each role,
+    /// the MFA device, the alert topic, the audit store and what waits in the journal and alert outbox. Without it, the
+    /// current session's environment is checked when there is one.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string? Environment { get; set; }
