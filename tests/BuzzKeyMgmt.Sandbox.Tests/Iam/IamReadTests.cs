@@ -183,7 +183,7 @@ public sealed class IamReadTests(SandboxFixture f) : IClassFixture<SandboxFixtur
     public async Task The_independent_test_signer_agrees_with_the_SDKs_for_IAM()
     {
         var a = await raw.QueryAsync("iam", RawAws.Params(("Action", "GetRole"), ("Version", "2010-05-08"), ("RoleName", "BuzzKeyMgmtRecovery")),
-            region: "us-east-1");
+            signingRegion: "us-east-1");
         Assert.Equal(200, a.Status);
         Assert.Equal(f.Server.RecoveryRoleArn, a.Value("Arn"));
     }

@@ -11,6 +11,8 @@ namespace BuzzKeyMgmt.Sandbox.Tests.Infrastructure;
 /// </summary>
 public sealed class RawAws(SandboxServer server, string? region = null, string? endpoint = null) : IDisposable
 {
+    private readonly string? _region = region;
+
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public TestSigner.Credentials Root => new(server.Root.AccessKeyId, server.Root.SecretAccessKey);
@@ -25,22 +27,22 @@ public sealed class RawAws(SandboxServer server, string? region = null, string? 
     }
 
     /// <summary>POSTs a form-encoded awsQuery request signed for <paramref name="service"/> ("sns", "sts" or "iam") in
-    /// <paramref name="region"/> (the sandbox's Region unless given; IAM is signed for us-east-1).</summary>
+    /// <paramref name="signingRegion"/> (else this client's Region, else the sandbox's primary; IAM is signed for us-east-1).</summary>
     public Task<Answer> QueryAsync(string service, IEnumerable<KeyValuePair<string, string>> parameters, TestSigner.Credentials? creds = null,
-        DateTimeOffset? signedAt = null, string? region = null)
+        DateTimeOffset? signedAt = null, string? signingRegion = null)
     {
         var body = string.Join('&', parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        return SendAsync(service, Encoding.UTF8.GetBytes(body), "application/x-www-form-urlencoded; charset=utf-8", null, creds ?? Root, signedAt, region);
+        return SendAsync(service, Encoding.UTF8.GetBytes(body), "application/x-www-form-urlencoded; charset=utf-8", null, creds ?? Root, signedAt, signingRegion);
     }
 
     /// <summary>POSTs raw bytes with the given content type (and X-Amz-Target when given), signed unless creds is null.</summary>
     public async Task<Answer> SendAsync(string service, byte[] body, string? contentType, string? target, TestSigner.Credentials? creds,
-        DateTimeOffset? signedAt = null, string? region = null)
+        DateTimeOffset? signedAt = null, string? signingRegion = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, (endpoint ?? server.Endpoint) + "/") { Content = new ByteArrayContent(body) };
         if (contentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (target is not null) request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
-        if (creds is not null) TestSigner.Sign(request, body, creds, region ?? server.Region, service, signedAt);
+        if (creds is not null) TestSigner.Sign(request, body, creds, signingRegion ?? _region ?? server.Region, service, signedAt);
         var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType ?? "", text, response);
