@@ -42,7 +42,7 @@ Connect-KeyManagement -Environment split -Role Emergency -MfaCode (Get-KeyMgmtSa
 # Keys in eu-west-2, the alert topic in us-east-1.
 Connect-KeyManagement -Environment london -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode -UserName operator) -IncidentId INC-2026-0042
 `$r = Revoke-EncryptionKey alias/eu-1 -IncidentId INC-2026-0042 -Reason 'cross-Region topic' -Force
-`$out.londonKeyArn = `$r.KeyArn; `$out.londonAlert = "`$(`$r.AlertDelivery)"
+`$out.londonKeyArn = (Get-KeyAuditLog -KeyId alias/eu-1 -Last 1).KeyArn; `$out.londonAlert = "`$(`$r.AlertDelivery)"
 `$m = `$s.Messages | Select-Object -Last 1
 `$out.londonTopic = `$m.TopicArn; `$out.londonRegion = `$m.Region; `$out.londonAlertId = (`$m.Message | ConvertFrom-Json).alertId; `$out.londonAlertIdResult = `$r.AlertId
 
