@@ -23,6 +23,18 @@ Describe 'Environments file' {
         $prod.IsProduction | Should -BeTrue
         $prod.EmergencyRoleArn | Should -Match ':role/'
         "$($prod.AuditStore)" | Should -Not -Match 'Password=[^*]'
+        $staging = Get-KeyMgmtEnvironment -Name staging
+        $staging.Endpoints.Kms | Should -Match '^https://vpce-.*\.kms\.eu-west-2\.vpce\.amazonaws\.com$'
+        $staging.Endpoints.Sts | Should -Be 'https://sts.eu-west-2.amazonaws.com'
+        $staging.Endpoints.Sns | Should -BeNullOrEmpty -Because 'SNS is not named: its public endpoint in the topic''s Region'
+        $staging.AlertTopicArn | Should -Match '^arn:aws:sns:us-east-1:'
+    }
+
+    It 'refuses a plain-http endpoint that is not loopback, naming the key' {
+        Set-Content -Path $Config -Value '{ "environments": { "lab": { "region": "us-east-1", "accountId": "123456789012", "endpoints": { "sns": "http://sns.lab.example.com" } } } }'
+        $err = { Get-KeyMgmtEnvironment } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ConfigurationInvalid,*'
+        $err.Exception.Message | Should -BeLike '*environments.lab.endpoints.sns*not loopback*'
     }
 
     It 'a malformed file gives one error naming the file, the key and what is expected' {
