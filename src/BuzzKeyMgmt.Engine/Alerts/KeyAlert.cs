@@ -133,7 +133,7 @@ public sealed record KeyAlert
 
     private string PastTense() => Operation.ToUpperInvariant() switch
     {
-        "REVOKE" => "REVOKED", "RECOVER" => "RECOVERED", "ROTATE" => "ROTATED", "DISABLE" => "DISABLED", "ENABLE" => "ENABLED",
+        "REVOKE" => "REVOKED", "RECOVER" => "RECOVERED", "RECONCILE" => "RECONCILED", "ROTATE" => "ROTATED", "DISABLE" => "DISABLED", "ENABLE" => "ENABLED",
         "SCHEDULE_DELETION" => "DELETION SCHEDULED", "CANCEL_DELETION" => "DELETION CANCELED",
         var other => other.Replace('_', ' ') + " DONE",
     };

@@ -83,6 +83,21 @@ public sealed class AuditStores(EnvironmentCatalog environments, Func<string?> c
     public AuditTrail TrailWithoutBreaker(AuditLocation location) =>
         new(Open(location), new AuditJournal(location.JournalPath));
 
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _reconciled = new(StringComparer.Ordinal);
+
+    /// <summary>How often an environment's store is searched for interrupted operations on its own (every use would be
+    /// one query more per cmdlet).</summary>
+    public TimeSpan ReconcileEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>True (and remembered) when this environment's store was not searched for interrupted operations within
+    /// <see cref="ReconcileEvery"/> by this context.</summary>
+    public bool ClaimReconcile(string environment)
+    {
+        var now = _time.GetUtcNow();
+        var last = _reconciled.GetOrAdd(environment, DateTimeOffset.MinValue);
+        return now - last >= ReconcileEvery && _reconciled.TryUpdate(environment, now, last);
+    }
+
     public StoreBreaker Breaker(AuditLocation location) =>
         _breakers.GetOrAdd(location.Identity, _ => new StoreBreaker(_time) { BreakFor = BreakFor });
 

@@ -30,4 +30,6 @@ public static class AuditOperations
     public const string Recover = "RECOVER";
     public const string AccessTest = "ACCESS_TEST";
     public const string Drill = "DRILL";
+    /// <summary>What was found of an operation that began and never ended (shares its OperationId; see IAuditStore.FindInterrupted).</summary>
+    public const string Reconcile = "RECONCILE";
 }

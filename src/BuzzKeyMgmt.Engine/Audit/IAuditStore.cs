@@ -75,11 +75,20 @@ public interface IAuditStore
     /// <summary>
     /// When the key's current revocation began: the OccurredAtUtc of the earliest Completed, Succeeded REVOKE or
     /// SCHEDULE_DELETION row for <paramref name="keyId"/> (matched on the row's KeyId, the resolved key id, not its
-    /// alias or ARN) that no Completed, Succeeded RECOVER row of the same KeyId follows at or after it. Null when there
+    /// alias or ARN) — or, for a Succeeded RECONCILE row that found an interrupted REVOKE or SCHEDULE_DELETION done, that
+    /// operation's Started time — that no Completed, Succeeded RECOVER row of the same KeyId follows at or after it. Null when there
     /// is none (never revoked, or recovered since). Re-running a revocation on a revoked key does not move the start;
     /// a key recovered and revoked again starts anew. Started, Failed and Cancelled rows are ignored.
     /// </summary>
     DateTimeOffset? GetRevokedSince(string keyId);
+
+    /// <summary>
+    /// Operations that began and never ended: Started rows of <paramref name="environment"/> written before
+    /// <paramref name="startedBefore"/> whose OperationId has no Completed row (the process died, or was killed, between
+    /// them), oldest first, at most <paramref name="max"/>. A RECONCILE Completed row shares the interrupted OperationId,
+    /// so a reconciled operation is not listed again.
+    /// </summary>
+    IReadOnlyList<AuditRecord> FindInterrupted(string environment, DateTimeOffset startedBefore, int max);
 
     /// <summary>Provider, target without secrets, schema version and reachability. Never throws for an unreachable store.</summary>
     AuditStoreDescription Describe();

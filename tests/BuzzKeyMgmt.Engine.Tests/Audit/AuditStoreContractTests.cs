@@ -511,6 +511,54 @@ public abstract class AuditStoreContractTests : IDisposable
     }
 
     [StoreFact]
+    public void FindInterrupted_lists_old_Started_rows_without_a_Completed_row_of_the_environment_oldest_first()
+    {
+        var environment = SampleEntries.NewEnvironment();
+        var keyId = SampleEntries.NewKeyId();
+        var t = SampleEntries.Start;
+        AppendOperation(environment, keyId, AuditOperations.Revoke, t);                                    // completed: not listed
+        var lost = Store.Append(SampleEntries.Started(environment, keyId) with { OccurredAtUtc = t.AddMinutes(10) });
+        var older = Store.Append(SampleEntries.Started(environment, SampleEntries.NewKeyId(), AuditOperations.Recover) with { OccurredAtUtc = t.AddMinutes(5) });
+        Store.Append(SampleEntries.Started(environment, keyId) with { OccurredAtUtc = t.AddMinutes(30) });   // too young
+        Store.Append(SampleEntries.Started(SampleEntries.NewEnvironment(), keyId) with { OccurredAtUtc = t.AddMinutes(10) }); // other environment
+
+        var found = Store.FindInterrupted(environment, t.AddMinutes(20), 100);
+
+        Assert.Equal(new[] { older.AuditId, lost.AuditId }, found.Select(r => r.AuditId));
+        Assert.Equal(AuditPhase.Started, found[1].Phase);
+        Assert.Single(Store.FindInterrupted(environment, t.AddMinutes(20), 1));
+        Assert.Throws<AuditStoreException>(() => Store.FindInterrupted(environment, t, 0));
+    }
+
+    [StoreFact]
+    public void A_RECONCILE_Completed_row_closes_the_interrupted_operation_and_a_revocation_it_found_done_counts_from_its_start()
+    {
+        var environment = SampleEntries.NewEnvironment();
+        var keyId = SampleEntries.NewKeyId();
+        var t = SampleEntries.Start;
+        var interrupted = Store.Append(SampleEntries.Started(environment, keyId) with { OccurredAtUtc = t });
+        var rerun = AppendOperation(environment, keyId, AuditOperations.Revoke, t.AddDays(1));   // "already revoked" later
+        Assert.Equal(rerun.OccurredAtUtc, Store.GetRevokedSince(keyId));
+
+        var reconcileStarted = SampleEntries.Started(environment, keyId, AuditOperations.Reconcile) with
+        {
+            OperationId = interrupted.OperationId, OccurredAtUtc = t.AddDays(1).AddHours(1),
+        };
+        Store.Append(reconcileStarted);
+        Store.Append(SampleEntries.Completed(reconcileStarted));
+
+        Assert.Empty(Store.FindInterrupted(environment, t.AddDays(2), 100));
+        Assert.Equal(interrupted.OccurredAtUtc, Store.GetRevokedSince(keyId));   // the interrupted revocation's Started time
+
+        var notDone = SampleEntries.NewKeyId();
+        var lost = Store.Append(SampleEntries.Started(environment, notDone) with { OccurredAtUtc = t });
+        var failed = SampleEntries.Started(environment, notDone, AuditOperations.Reconcile) with { OperationId = lost.OperationId, OccurredAtUtc = t.AddHours(1) };
+        Store.Append(failed);
+        Store.Append(SampleEntries.Completed(failed, AuditOutcome.Failed));
+        Assert.Null(Store.GetRevokedSince(notDone));   // found not revoked: no revocation began
+    }
+
+    [StoreFact]
     public void GetRevokedSince_starts_anew_after_a_successful_recovery()
     {
         var environment = SampleEntries.NewEnvironment();

@@ -83,6 +83,7 @@ public sealed class SqlServerAuditStore : AdoAuditStore
             KeyId = "k", Operation = "REVOKE", IncidentId = "i", ChangeId = "c", Environment = "e", OperationId = Guid.Empty,
             Since = DateTimeOffset.MinValue, Until = DateTimeOffset.MaxValue, Last = 1,
         }, RowLimit).Sql,
+        Storage.AuditSql.SelectInterrupted(RowLimit),
     ];
 
     protected override string SchemaVersionTableExistsSql => SchemaVersionExistsSql;

@@ -11,7 +11,7 @@ public abstract partial class AdoAuditStore
             using var command = Command(connection, null, AuditSql.SelectRevokedSince,
                 ("@KeyId", keyId), ("@Completed", nameof(AuditPhase.Completed)), ("@Succeeded", nameof(AuditOutcome.Succeeded)),
                 ("@Revoke", AuditOperations.Revoke), ("@ScheduleDeletion", AuditOperations.ScheduleDeletion),
-                ("@Recover", AuditOperations.Recover));
+                ("@Recover", AuditOperations.Recover), ("@Reconcile", AuditOperations.Reconcile), ("@Started", nameof(AuditPhase.Started)));
             using var r = command.ExecuteReader();
             return r.Read() ? NullableUtc(r, 0) : null;
         });

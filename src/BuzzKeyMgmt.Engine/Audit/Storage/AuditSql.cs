@@ -71,11 +71,25 @@ internal static class AuditSql
     /// @ScheduleDeletion row of @KeyId not followed (at or after it) by a Completed, Succeeded @Recover row of the same
     /// KeyId. One row: NULL when there is none.
     /// </summary>
+    /// A Succeeded @Reconcile row counts from the Started (@Started) @Revoke or @ScheduleDeletion row it reconciled (same
+    /// OperationId): the time the interrupted revocation began. (A derived table, since SQL Server allows no subquery
+    /// inside an aggregate.)
     public const string SelectRevokedSince =
-        "SELECT MIN(r.OccurredAtUtc) FROM KeyManagementAudit r " +
-        "WHERE r.KeyId = @KeyId AND r.Phase = @Completed AND r.Outcome = @Succeeded AND r.Operation IN (@Revoke, @ScheduleDeletion) " +
+        "SELECT MIN(t.RevokedAt) FROM (SELECT CASE WHEN r.Operation = @Reconcile THEN " +
+        "(SELECT MIN(s.OccurredAtUtc) FROM KeyManagementAudit s WHERE s.OperationId = r.OperationId AND s.Phase = @Started " +
+        "AND s.Operation IN (@Revoke, @ScheduleDeletion)) ELSE r.OccurredAtUtc END AS RevokedAt " +
+        "FROM KeyManagementAudit r " +
+        "WHERE r.KeyId = @KeyId AND r.Phase = @Completed AND r.Outcome = @Succeeded AND r.Operation IN (@Revoke, @ScheduleDeletion, @Reconcile) " +
         "AND NOT EXISTS (SELECT 1 FROM KeyManagementAudit x WHERE x.KeyId = r.KeyId AND x.Phase = @Completed " +
-        "AND x.Outcome = @Succeeded AND x.Operation = @Recover AND x.OccurredAtUtc >= r.OccurredAtUtc)";
+        "AND x.Outcome = @Succeeded AND x.Operation = @Recover AND x.OccurredAtUtc >= r.OccurredAtUtc)) AS t";
+
+    /// <summary>Started (@Started) rows of @Environment before @Before whose OperationId has no Completed (@Completed) row,
+    /// oldest first; the dialect's row limit caps them at @Last.</summary>
+    public static string SelectInterrupted((string Top, string Limit) rowLimit) =>
+        $"SELECT {rowLimit.Top}{AuditColumns} FROM KeyManagementAudit s " +
+        "WHERE s.Phase = @Started AND s.Environment = @Environment AND s.OccurredAtUtc < @Before " +
+        "AND NOT EXISTS (SELECT 1 FROM KeyManagementAudit c WHERE c.OperationId = s.OperationId AND c.Phase = @Completed) " +
+        $"ORDER BY s.OccurredAtUtc, s.Sequence{rowLimit.Limit}";
 
     public static IReadOnlyList<string> Shared { get; } =
     [

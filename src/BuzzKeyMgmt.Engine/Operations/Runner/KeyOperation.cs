@@ -41,6 +41,10 @@ public abstract class KeyOperation<TResult>
     /// <summary>Which outcomes are alerted (default: every one). Routine operations alert only their failures.</summary>
     public virtual bool AlertsOn(Audit.AuditOutcome outcome) => true;
 
+    /// <summary>The OperationId of an earlier operation this one closes (a reconciliation shares the interrupted
+    /// operation's id, so that operation has a Completed row); null: a new operation id.</summary>
+    public virtual Guid? ContinuesOperation => null;
+
     /// <summary>The key as the caller named it; null when the operation finds its key itself.</summary>
     public KeyReference? Key { get; protected set; }
     public string? IncidentId { get; protected set; }
@@ -94,6 +98,9 @@ public abstract class KeyOperation<TResult>
 
     /// <summary>Turns a failure into the operation's own error (store refusals, AWS errors named for the key).</summary>
     protected internal virtual KeyMgmtException Explain(OperationRun run, Exception failure) => run.Explain(failure, Purpose);
+
+    /// <summary>Whether a failure comes after a change was attempted (alerted as failed) or before any (refused).</summary>
+    protected internal virtual bool FailureFollowsAChange(OperationRun run) => run.ChangeSent;
 
     /// <summary>True when a failed outcome is still reported as a result (an access test on a disabled key ran and failed).</summary>
     protected internal virtual bool FailureIsResult(OperationRun run, KeyMgmtException failure) => false;

@@ -22,13 +22,13 @@ public sealed class OperationAudit
     private readonly Action<string> _warn;
 
     public OperationAudit(AuditTrail trail, KeyMgmtSession session, ClientHost host, string operation, bool isEmergency,
-        string? incidentId, string? changeId, string? reason, Action<string> warn)
+        string? incidentId, string? changeId, string? reason, Action<string> warn, Guid? operationId = null)
     {
         _trail = trail;
         _warn = warn;
         _template = new AuditEntry
         {
-            OperationId = Guid.NewGuid(),
+            OperationId = operationId ?? Guid.NewGuid(),
             Environment = session.Environment,
             Operation = operation,
             IsEmergency = isEmergency,

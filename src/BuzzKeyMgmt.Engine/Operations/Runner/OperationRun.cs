@@ -69,6 +69,9 @@ public sealed class OperationRun : IDisposable
     /// <summary>The key was already as wanted: nothing was sent (e.g. revoking a key that is already disabled).</summary>
     public bool NoChangeNeeded { get; internal set; }
 
+    /// <summary>The failure came after a change was attempted (alerted as failed, not refused).</summary>
+    public bool FailureFollowsAChange { get; internal set; }
+
     public DateTimeOffset Now => Session.Clock.GetUtcNow();
     public TimeSpan Elapsed => _clock.Elapsed;
     public IReadOnlyDictionary<string, long> Steps => _steps;

@@ -4,6 +4,7 @@ using BuzzKeyMgmt.Engine.Audit;
 using BuzzKeyMgmt.Engine.Context;
 using BuzzKeyMgmt.Engine.Events;
 using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Engine.Operations.Reconciliation;
 
 namespace BuzzKeyMgmt.Engine.Operations.Runner;
 
@@ -26,6 +27,7 @@ public sealed class OperationRunner : IDisposable
     private readonly IEngineEvents _events;
     private readonly Lazy<AuditTrail> _trail;
     private readonly Lazy<AlertSender?> _alerts;
+    private bool _reconciling;
 
     /// <param name="trail">The audit trail; default: the session's environment's store and journal.</param>
     /// <param name="outbox">The alert outbox; default: the environment's in the user's data directory.</param>
@@ -46,6 +48,8 @@ public sealed class OperationRunner : IDisposable
 
     public async Task<TResult> RunAsync<TResult>(KeyOperation<TResult> operation, CancellationToken stop)
     {
+        if (!operation.IsEmergency && operation.ContinuesOperation is null && !_reconciling && _context.Audit.ClaimReconcile(_session.Environment))
+            await ReconcileInterruptedAsync(stop).ConfigureAwait(false);
         using var run = new OperationRun(_session, _trail.Value, _context.Gates.For(_session.AccountId, _session.Region), _events,
             operation.SendsAlert ? _alerts.Value : null, stop, GracePeriod);
         try
@@ -57,7 +61,7 @@ public sealed class OperationRunner : IDisposable
             throw new OperationFailedException(operation.Explain(run, ex), AuditOutcome.Failed, null, false, run.Warnings, null, stopped: false);
         }
         run.Audit = new OperationAudit(run.Trail, _session, _context.Host, operation.AuditName, operation.IsEmergency,
-            operation.IncidentId, operation.ChangeId, operation.Reason, run.Warn);
+            operation.IncidentId, operation.ChangeId, operation.Reason, run.Warn, operation.ContinuesOperation);
         Exception? resolveFailure = null;
         try
         {
@@ -130,11 +134,39 @@ public sealed class OperationRunner : IDisposable
             : run.Stopped && (!run.ChangeSent || run.ReadBack is { } seen && seen.State == run.InitialState) ? AuditOutcome.Cancelled
             : AuditOutcome.Failed;
         WriteCompleted(operation, run, failure);
+        run.FailureFollowsAChange = failure is not null && operation.FailureFollowsAChange(run);
         await SendAlertAsync(operation, run, failure).ConfigureAwait(false);
 
         if (failure is null || operation.FailureIsResult(run, failure)) return operation.Result(run);
         throw new OperationFailedException(failure, run.Outcome, run.CompletedRecord?.AuditId, run.Journaled, run.Warnings,
             run.ReadBack?.State ?? run.InitialState, run.Stopped);
+    }
+
+    /// <summary>Before a routine operation (never an emergency): operations of this environment that began more than
+    /// <see cref="InterruptedOperations.DefaultAge"/> ago and never completed get their RECONCILE rows, each said as a
+    /// warning. A store that cannot be searched is a warning too; the operation goes on.</summary>
+    private async Task ReconcileInterruptedAsync(CancellationToken stop)
+    {
+        _reconciling = true;
+        try
+        {
+            var found = InterruptedOperations.Find(_trail.Value, _session, InterruptedOperations.DefaultAge);
+            if (found.Count == 0) return;
+            _events.Warning($"{found.Count} operation(s) in '{_session.Environment}' began and never completed (the process was stopped or " +
+                            "died between the AWS call and its Completed audit row): reading each key to record what became of it.");
+            foreach (var r in await InterruptedOperations.ReconcileAsync(this, found, stop).ConfigureAwait(false))
+                _events.Warning($"RECONCILE {r.InterruptedOperation} of {r.Alias ?? r.KeyId} (started {r.StartedAtUtc:u}): " +
+                                (r.Error ?? (r.ChangeShows == true ? $"took effect; the key is {r.FoundState}."
+                                    : $"the key is {r.FoundState}.")));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _events.Warning($"Interrupted operations could not be looked for in the audit store: {ex.Message}");
+        }
+        finally
+        {
+            _reconciling = false;
+        }
     }
 
     /// <summary>A stop came. Before a change was sent: nothing changed. After: read back (grace token) and say what is true.</summary>
@@ -220,7 +252,7 @@ public sealed class OperationRunner : IDisposable
     /// (a bad id, a missing key, a policy or MFA refusal: warning); failed once a change was attempted (its severity).</summary>
     private static string AlertOutcome(OperationRun run, KeyMgmtException? failure) =>
         failure is null ? (run.NoChangeNeeded ? KeyAlert.Unchanged : KeyAlert.Succeeded)
-        : run.ChangeSent ? KeyAlert.Failed
+        : run.FailureFollowsAChange ? KeyAlert.Failed
         : KeyAlert.Refused;
 
     private static async Task SendAlertAsync<T>(KeyOperation<T> operation, OperationRun run, KeyMgmtException? failure)

@@ -26,6 +26,44 @@ public abstract class AuditCmdlet : KeyMgmtCmdlet
         }
     }
 
+    /// <summary>
+    /// Operations of the located environment that began more than <paramref name="olderThan"/> ago and never completed:
+    /// reconciled (RECONCILE rows, results returned) with the current session when it is connected to that environment;
+    /// otherwise listed in a warning saying how to reconcile them. Store failures become warnings: the caller's own
+    /// work is done.
+    /// </summary>
+    protected IReadOnlyList<Engine.Operations.Reconciliation.ReconcileResult> ReconcileInterrupted(AuditLocation located, TimeSpan olderThan)
+    {
+        var session = Context.Sessions.Current;
+        var name = located.EnvironmentName ?? session?.Environment;
+        if (name is null) return [];
+        try
+        {
+            var trail = Context.Audit.TrailWithoutBreaker(located);
+            var connected = session is { IsClosed: false, IsExpired: false } && string.Equals(session.Environment, name, StringComparison.OrdinalIgnoreCase);
+            var found = connected
+                ? Engine.Operations.Reconciliation.InterruptedOperations.Find(trail, session!, olderThan)
+                : Engine.Operations.Reconciliation.InterruptedOperations.Find(trail, name, DateTimeOffset.UtcNow, olderThan);
+            if (found.Count == 0) return [];
+            var list = string.Join("; ", found.Take(5).Select(r => $"{r.Operation} of {r.Alias ?? r.KeyId} started {r.OccurredAtUtc:u} (operation {r.OperationId})"));
+            if (!connected)
+            {
+                WriteWarning($"{found.Count} operation(s) in '{name}' began and never completed: {list}. Connect-KeyManagement -Environment {name} and run Test-KeyAuditIntegrity to record what became of them.");
+                return [];
+            }
+            WriteWarning($"{found.Count} operation(s) in '{name}' began and never completed: {list}. Reading each key to record what became of it (RECONCILE).");
+            var results = Await(Engine.Operations.Reconciliation.InterruptedOperations.ReconcileAsync(Runner(session!), found, Cancellation));
+            foreach (var r in results)
+                if (r.Error is not null) WriteWarning($"RECONCILE {r.InterruptedOperation} of {r.Alias ?? r.KeyId}: {r.Error}");
+            return results;
+        }
+        catch (Exception ex) when (ex is AuditStoreException or KeyMgmtException or IOException)
+        {
+            WriteWarning($"Interrupted operations could not be looked for in {located.Display}: {ex.Message}");
+            return [];
+        }
+    }
+
     /// <summary>Runs a store action; an AuditStoreException stops the command with its code as the error id.</summary>
     protected T WithStore<T>(AuditLocation located, Func<T> action)
     {

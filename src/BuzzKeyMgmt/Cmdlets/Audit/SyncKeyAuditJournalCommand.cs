@@ -16,6 +16,7 @@ public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
         WriteVerbose($"Journal rows {result.JournalRows}: {result.Replayed} replayed, {result.AlreadyPresent} already present; store chain {(result.StoreChain.IsValid ? "valid" : "BROKEN")}.");
         WriteObject(result);
         FlushAlerts(located);
+        _ = ReconcileInterrupted(located, Engine.Operations.Reconciliation.InterruptedOperations.DefaultAge);   // said as warnings
     }
 
     /// <summary>Alerts that SNS refused earlier wait in the environment's outbox: deliver them now, with the current
