@@ -33,7 +33,7 @@ foreach ($id in @(
 }
 foreach ($id in @(
         # identity and MFA
-        'AccessDenied', 'AdminRoleRequired', 'EmergencyRoleRequired', 'RecoveryRoleRequired', 'MfaRequired', 'MfaCodeRejected',
+        'AccessDenied', 'EmergencyRoleRequired', 'RecoveryRoleRequired', 'MfaRequired', 'MfaCodeRejected',
         'NoCredentials', 'CredentialsRejected', 'NotConnected', 'SessionClosed', 'SessionExpired',
         # four eyes and the recovery window
         'ApprovalsMissing', 'NoRecoveryRequest', 'NoOpenRecoveryRequest', 'RecoveryRequestExpired', 'RecoveryRequestNotPending',
