@@ -25,7 +25,7 @@ foreach ($id in @(
         'ParameterArgumentValidationErrorNullNotAllowed',
         # the module and the configuration
         'ModuleNotFound', 'ModuleNotLoaded', 'EnvironmentNotFound', 'ConfigurationInvalid', 'SqlConnectionStringInvalid',
-        'RoleNotConfigured', 'ProfileNotFound', 'InvalidPolicy',
+        'RoleNotConfigured', 'ProfileNotFound', 'InvalidPolicy', 'EndpointUrlInvalid', 'WrongServiceEndpoint',
         # the request
         'IncidentIdInvalid', 'ChangeIdInvalid', 'InvalidKeyReference', 'KeyNotFound', 'PendingWindowWithoutDeletion',
         'MfaCodeMalformed', 'InvalidTimeRange', 'InvalidRecoveryRequest', 'RecoveryRequestNotFound')) {
@@ -45,7 +45,7 @@ foreach ($id in @(
     $script:ErrorCodes[$id] = $script:ExitCodes.Refused
 }
 foreach ($id in @(
-        'AwsUnavailable', 'Throttled', 'EndpointUnreachable', 'AwsError', 'UnexpectedFailure', 'OperationStopped', 'NoOutcome',
+        'AwsUnavailable', 'Throttled', 'EndpointUnreachable', 'AwsError', 'AwsErrorWithoutCode', 'UnexpectedFailure', 'OperationStopped', 'NoOutcome',
         'ResultNotWritten',
         'AuditStoreFailure', 'AuditChainConflict', 'AuditAppendOnlyViolation', 'InvalidAuditEntry', 'AuditJournalFailure')) {
     $script:ErrorCodes[$id] = $script:ExitCodes.AwsFailed
