@@ -26,7 +26,6 @@ public sealed class SnsPublisher : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     private const string Service = "sns";
-    private const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
     private readonly AWSCredentials _credentials;
     private readonly string _region;
@@ -93,32 +92,8 @@ public sealed class SnsPublisher : IDisposable
         }
     }
 
-    private async Task<HttpRequestMessage> SignedRequestAsync(string body)
-    {
-        var credentials = await _credentials.GetCredentialsAsync().ConfigureAwait(false);
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var now = DateTime.UtcNow;
-        var amzDate = AWS4Signer.FormatDateTime(now, AWSSDKUtils.ISO8601BasicDateTimeFormat);
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["content-type"] = FormContentType, ["host"] = _endpoint.Authority, ["x-amz-date"] = amzDate,
-        };
-        if (credentials.UseToken) headers["x-amz-security-token"] = credentials.Token;
-        var signedHeaders = string.Join(';', headers.Keys);
-        var canonical = new StringBuilder()
-            .Append("POST\n").Append(_endpoint.AbsolutePath).Append("\n\n")
-            .Append(string.Concat(headers.Select(h => $"{h.Key}:{h.Value.Trim()}\n"))).Append('\n')
-            .Append(signedHeaders).Append('\n')
-            .Append(AWSSDKUtils.ToHex(AWS4Signer.ComputeHash(bytes), lowercase: true)).ToString();
-        var signature = AWS4Signer.ComputeSignature(credentials, _region, now, Service, signedHeaders, canonical);
-
-        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(FormContentType);
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
-        if (credentials.UseToken) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credentials.Token);
-        request.Headers.TryAddWithoutValidation("Authorization", signature.ForAuthorizationHeader);
-        return request;
-    }
+    private Task<HttpRequestMessage> SignedRequestAsync(string body) =>
+        Aws.QuerySigner.SignedPostAsync(_credentials, _endpoint, _region, Service, body);
 
     private static SnsPublishResult Parse(int status, string text)
     {

@@ -48,7 +48,6 @@ public sealed class AwsQueryClient : IDisposable
     public const string IamVersion = "2010-05-08";
     public const string SnsVersion = "2010-03-31";
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
-    private const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
     private readonly AWSCredentials _credentials;
     private readonly HttpClient _http;
@@ -142,32 +141,8 @@ public sealed class AwsQueryClient : IDisposable
         }
     }
 
-    private async Task<HttpRequestMessage> SignedRequestAsync(string body)
-    {
-        var credentials = await _credentials.GetCredentialsAsync().ConfigureAwait(false);
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var now = DateTime.UtcNow;
-        var amzDate = AWS4Signer.FormatDateTime(now, AWSSDKUtils.ISO8601BasicDateTimeFormat);
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["content-type"] = FormContentType, ["host"] = Endpoint.Authority, ["x-amz-date"] = amzDate,
-        };
-        if (credentials.UseToken) headers["x-amz-security-token"] = credentials.Token;
-        var signedHeaders = string.Join(';', headers.Keys);
-        var canonical = new StringBuilder()
-            .Append("POST\n").Append(Endpoint.AbsolutePath).Append("\n\n")
-            .Append(string.Concat(headers.Select(h => $"{h.Key}:{h.Value.Trim()}\n"))).Append('\n')
-            .Append(signedHeaders).Append('\n')
-            .Append(AWSSDKUtils.ToHex(AWS4Signer.ComputeHash(bytes), lowercase: true)).ToString();
-        var signature = AWS4Signer.ComputeSignature(credentials, SigningRegion, now, Service, signedHeaders, canonical);
-
-        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(FormContentType);
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
-        if (credentials.UseToken) request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credentials.Token);
-        request.Headers.TryAddWithoutValidation("Authorization", signature.ForAuthorizationHeader);
-        return request;
-    }
+    private Task<HttpRequestMessage> SignedRequestAsync(string body) =>
+        QuerySigner.SignedPostAsync(_credentials, Endpoint, SigningRegion, Service, body);
 
     internal static AwsQueryResponse Parse(string action, int status, string text, string? headerRequestId)
     {

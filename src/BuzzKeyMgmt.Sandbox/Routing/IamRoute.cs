@@ -20,20 +20,7 @@ internal sealed class IamRoute(SandboxServices s)
         var caller = _verifier.Verify(request, auth, "iam", out var failure);
         if (caller is null) return QueryProtocol.Error(ErrorCatalog.QueryAuth(failure!), requestId);
 
-        if (request.Method is not ("POST" or "GET"))
-            return QueryProtocol.Error(new AwsError("InvalidAction", $"Method {request.Method} is not supported; use POST.", 400), requestId);
-        if (request.Method == "POST" && request.Body.Length > 0 && !IsForm(request.Header("Content-Type")))
-            return QueryProtocol.Error(new AwsError("InvalidAction",
-                "The request's Content-Type must be application/x-www-form-urlencoded for this service.", 400), requestId);
-        if (!FormParameters.TryParse(request.RawQuery, request.Body, out var form, out var problem))
-            return QueryProtocol.Error(new AwsError("MalformedQueryString", problem!, 400), requestId);
-
-        var action = form["Action"];
-        if (string.IsNullOrEmpty(action))
-            return QueryProtocol.Error(new AwsError("MissingAction", "The request must contain the parameter Action.", 400), requestId);
-        var version = form["Version"];
-        if (string.IsNullOrEmpty(version))
-            return QueryProtocol.Error(new AwsError("MissingParameter", "The request must contain the parameter Version.", 400), requestId);
+        if (!QueryRequest.TryRead(request, requestId, out var form, out var action, out var version, out var refusal)) return refusal!;
         if (version != IamService.Version || !IamService.Actions.Contains(action))
             return QueryProtocol.Error(new AwsError("InvalidAction", $"Could not find operation {action} for version {version}", 400), requestId);
 
@@ -61,6 +48,4 @@ internal sealed class IamRoute(SandboxServices s)
         _ => new("ServiceFailure", "The request processing has failed because of an unknown error, exception or failure.", 500),
     };
 
-    private static bool IsForm(string? contentType) =>
-        contentType is not null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 }

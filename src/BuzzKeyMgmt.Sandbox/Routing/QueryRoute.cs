@@ -24,20 +24,7 @@ internal sealed class QueryRoute(SandboxServices s)
         var caller = s.Verifier.Verify(request, auth, scopeService, out failure);
         if (caller is null) return QueryProtocol.Error(ErrorCatalog.QueryAuth(failure!), requestId);
 
-        if (request.Method is not ("POST" or "GET"))
-            return QueryProtocol.Error(new AwsError("InvalidAction", $"Method {request.Method} is not supported; use POST.", 400), requestId);
-        if (request.Method == "POST" && request.Body.Length > 0 && !IsForm(request.Header("Content-Type")))
-            return QueryProtocol.Error(new AwsError("InvalidAction",
-                "The request's Content-Type must be application/x-www-form-urlencoded for this service.", 400), requestId);
-        if (!FormParameters.TryParse(request.RawQuery, request.Body, out var form, out var problem))
-            return QueryProtocol.Error(new AwsError("MalformedQueryString", problem!, 400), requestId);
-
-        var action = form["Action"];
-        if (string.IsNullOrEmpty(action))
-            return QueryProtocol.Error(new AwsError("MissingAction", "The request must contain the parameter Action.", 400), requestId);
-        var version = form["Version"];
-        if (string.IsNullOrEmpty(version))
-            return QueryProtocol.Error(new AwsError("MissingParameter", "The request must contain the parameter Version.", 400), requestId);
+        if (!QueryRequest.TryRead(request, requestId, out var form, out var action, out var version, out var refusal)) return refusal!;
 
         bool isSts = scopeService == "sts";
         var expectedVersion = isSts ? StsService.Version : SnsService.Version;
@@ -63,6 +50,4 @@ internal sealed class QueryRoute(SandboxServices s)
         }
     }
 
-    private static bool IsForm(string? contentType) =>
-        contentType is not null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 }
