@@ -22,9 +22,11 @@ public sealed class AwsClientFactory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        Endpoints = endpoints ?? ServiceEndpoints.Public;
+        foreach (var service in Enum.GetValues<AwsService>())
+            ServiceEndpoints.Require(Endpoints.For(service), service.ToString().ToUpperInvariant());   // before any client exists
         _credentials = credentials;
         Region = region;
-        Endpoints = endpoints ?? ServiceEndpoints.Public;
     }
 
     /// <summary>The Region clients are made for unless another is asked for.</summary>

@@ -33,6 +33,7 @@ public static class AwsClients
         }
         else
         {
+            ServiceEndpoints.Require(endpointUrl, config.AuthenticationServiceName?.ToUpperInvariant() ?? "AWS");
             config.ServiceURL = endpointUrl;
             config.AuthenticationRegion = region;
         }
