@@ -26,6 +26,7 @@ $ProgressPreference = 'SilentlyContinue'
 Import-Module (Join-Path $PSScriptRoot 'RunbookSupport.psm1')
 try {
     Import-BuzzKeyMgmt $ModulePath
+    Assert-RunbookInput -Environment $Environment -IncidentId $IncidentId -Reason $Reason   # the cmdlet's own checks, before MFA is spent
     $connect = @{ Environment = $Environment; Role = 'Emergency'; IncidentId = $IncidentId }
     if ($MfaCode) { $connect.MfaCode = $MfaCode }
     Connect-KeyManagement @connect

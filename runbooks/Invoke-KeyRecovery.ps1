@@ -25,6 +25,7 @@ $ProgressPreference = 'SilentlyContinue'
 Import-Module (Join-Path $PSScriptRoot 'RunbookSupport.psm1')
 try {
     Import-BuzzKeyMgmt $ModulePath
+    Assert-RunbookInput -Environment $Environment -ChangeId $ChangeId -Reason $Reason       # the cmdlets' own checks, before MFA is spent
     $connect = @{ Environment = $Environment; Role = 'Recovery'; ChangeId = $ChangeId }
     if ($MfaCode) { $connect.MfaCode = $MfaCode }
     Connect-KeyManagement @connect

@@ -10,8 +10,8 @@ $script:ExitCodes = [ordered]@{
     Journaled    = 6   # done and verified, but the audit rows went to the local journal (run Sync-KeyAuditJournal)
 }
 
-$script:BadInput = 'ParameterArgumentValidationError', 'IncidentIdInvalid', 'ChangeIdInvalid', 'InvalidKeyReference',
-    'EnvironmentNotFound', 'ConfigurationInvalid', 'KeyNotFound', 'RoleNotConfigured', 'PendingWindowWithoutDeletion',
+$script:BadInput = 'ParameterArgumentValidationError', 'IncidentIdInvalid', 'ChangeIdInvalid', 'ReasonInvalid', 'InvalidKeyReference',
+    'EnvironmentNotFound', 'ConfigurationInvalid', 'EndpointUrlInvalid', 'KeyNotFound', 'RoleNotConfigured', 'PendingWindowWithoutDeletion',
     'MfaCodeMalformed', 'ProfileNotFound', 'MissingMandatoryParameter'
 $script:Refused = 'AccessDenied', 'EmergencyRoleRequired', 'RecoveryRoleRequired', 'MfaCodeRejected', 'MfaRequired',
     'NotConnected', 'SessionExpired', 'CredentialsRejected', 'NoCredentials', 'ApprovalsMissing', 'NoRecoveryRequest',
@@ -24,6 +24,32 @@ function Get-RunbookExitCode([System.Management.Automation.ErrorRecord] $ErrorRe
     if ($id -in $script:Refused) { return $script:ExitCodes.Refused }
     if ($id -eq 'VerificationFailed') { return $script:ExitCodes.NotVerified }
     $script:ExitCodes.AwsFailed
+}
+
+# Checks the runbook's id and reason with the engine's own rules (the policy object's IsValidIncidentId, IsValidChangeId
+# and IsValidReason: the same methods Revoke-EncryptionKey and Request-KeyRecovery call), before anything is connected
+# or sent. The policy is the environment's audit store's; when the store cannot be read, nothing is checked here and
+# the cmdlets apply the seeded default policy themselves (an emergency revocation never waits for the store).
+function Assert-RunbookInput {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Environment, [string] $IncidentId, [string] $ChangeId, [Parameter(Mandatory)] [AllowEmptyString()] [string] $Reason)
+    $policy = try { Get-KeyMgmtPolicy -Environment $Environment -ErrorAction Stop } catch { $null }
+    if (-not $policy) { return }
+    if ($PSBoundParameters.ContainsKey('IncidentId') -and -not $policy.IsValidIncidentId($IncidentId)) {
+        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+            [ArgumentException]::new("-IncidentId is not an incident id: expected the policy's pattern $($policy.IncidentIdPattern), matched as a whole, in printable ASCII."),
+            'IncidentIdInvalid', 'InvalidArgument', $IncidentId))
+    }
+    if ($PSBoundParameters.ContainsKey('ChangeId') -and -not $policy.IsValidChangeId($ChangeId)) {
+        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+            [ArgumentException]::new("-ChangeId is not a change id: expected the policy's pattern $($policy.ChangeIdPattern), matched as a whole, in printable ASCII."),
+            'ChangeIdInvalid', 'InvalidArgument', $ChangeId))
+    }
+    if (-not $policy.IsValidReason($Reason)) {
+        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+            [ArgumentException]::new('-Reason has no visible character (only whitespace, control or formatting characters); say why, in words.'),
+            'ReasonInvalid', 'InvalidArgument', $Reason))
+    }
 }
 
 function Import-BuzzKeyMgmt([string] $ModulePath) {
@@ -39,4 +65,4 @@ function Write-RunbookResult([int] $Code, [string] $Message, [hashtable] $Data =
     [Console]::Out.WriteLine(($Data | ConvertTo-Json -Compress -Depth 5))
 }
 
-Export-ModuleMember -Function Get-RunbookExitCode, Import-BuzzKeyMgmt, Write-RunbookResult -Variable ExitCodes
+Export-ModuleMember -Function Assert-RunbookInput, Get-RunbookExitCode, Import-BuzzKeyMgmt, Write-RunbookResult -Variable ExitCodes

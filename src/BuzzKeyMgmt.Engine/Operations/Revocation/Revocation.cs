@@ -34,6 +34,10 @@ public sealed class Revocation : KeyOperation<RevocationResult>
     public override string Purpose => "Revocation";
     public override bool IsEmergency => true;
 
+    /// <summary>A reason that says nothing is refused before anything is sent or written (the incident id is checked
+    /// against the policy by the caller, which reads the policy once for a whole pipeline: Revoke-EncryptionKey).</summary>
+    protected internal override void Validate(OperationRun run) => Policy.OperatorInput.RequireReason(_request.Reason);
+
     private bool AlreadyRevoked(OperationRun run) =>
         run.Target.Metadata?.KeyState is { } s && (s == KeyState.Disabled || s == KeyState.PendingDeletion);
 
