@@ -47,6 +47,12 @@ public sealed class AwsClientFactory : IDisposable
     public IAmazonKeyManagementService KmsWithoutRetries(string? region = null) =>
         (IAmazonKeyManagementService)Get("kms-no-retry", region, r => AwsClients.Kms(_credentials, r, Endpoints.Kms, maxErrorRetry: 0));
 
+    /// <summary>The KMS client of emergency runs (revocation), apart from the one fleet reads and routine operations use:
+    /// few SDK retries (the run's <see cref="ThrottleBudget"/> retries throttling, through the quota gates), and no state
+    /// of one kind of work (connections, retry bookkeeping) shared with the other.</summary>
+    public IAmazonKeyManagementService KmsEmergency(string? region = null) =>
+        (IAmazonKeyManagementService)Get("kms-emergency", region, r => AwsClients.Kms(_credentials, r, Endpoints.Kms, AwsClients.EmergencyMaxErrorRetry));
+
     public IAmazonSecurityTokenService Sts(string? region = null) =>
         (IAmazonSecurityTokenService)Get("sts", region, r => AwsClients.Sts(_credentials, r, Endpoints.Sts));
 

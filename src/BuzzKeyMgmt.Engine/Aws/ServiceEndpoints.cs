@@ -59,7 +59,7 @@ public sealed record ServiceEndpoints(string? Kms = null, string? Sts = null, st
         if (url is null || Problem(url) is not { } problem) return;
         throw new KeyMgmtException("EndpointUrlInvalid", FailureKind.InvalidArgument,
             $"The {service} endpoint '{Redact(url)}' {problem}; nothing was sent to it.",
-            "Correct the endpoint in the environments file (or -EndpointUrl): https://host[:port], plain http only to 127.0.0.1, ::1 or localhost.");
+            "Correct the endpoint in the environments file (or Connect-KeyManagement -EndpointUrl): https://host[:port], plain http only to 127.0.0.1, ::1 or localhost.");
     }
 
     /// <summary>The URL for messages: anything between the scheme and an '@' (user name and password) replaced by ***,

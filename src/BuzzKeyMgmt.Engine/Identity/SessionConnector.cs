@@ -91,7 +91,8 @@ public static class SessionConnector
         if (needsMfa && (request.MfaCode is null || serial is null))
             throw new KeyMgmtException("MfaRequired", FailureKind.InvalidArgument,
                 $"The {request.Role} role requires MFA: " + (request.MfaCode is null ? "pass -MfaCode with the 6-digit code from your device." : $"no MFA device serial is set for '{environment.Name}'."),
-                serial is null ? $"Pass -MfaSerialNumber or set environments.{environment.Name}.mfaSerialNumber." : "Pass -MfaCode <6 digits>.");
+                serial is null ? $"Set environments.{environment.Name}.mfaSerialNumber in {environment.Source}, or connect with Connect-KeyManagement -MfaSerialNumber <serial>."
+                    : "Pass -MfaCode <6 digits>.");
         if (request.MfaCode is not null && !SixDigits.IsMatch(request.MfaCode))
             throw new KeyMgmtException("MfaCodeMalformed", FailureKind.InvalidArgument, "An MFA code is exactly 6 digits.");
 

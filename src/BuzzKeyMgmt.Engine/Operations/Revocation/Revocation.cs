@@ -85,6 +85,19 @@ public sealed class Revocation : KeyOperation<RevocationResult>
         return new ReadBack(reached, last.KeyState?.Value);
     }
 
+    /// <summary>Throttling that outlasted the run's budget (<see cref="Aws.ThrottleBudget.Emergency"/>) is told with what to
+    /// do in Revoke-EncryptionKey's own terms.</summary>
+    protected internal override KeyMgmtException Explain(OperationRun run, Exception failure)
+    {
+        var explained = base.Explain(run, failure);
+        if (explained.ErrorId != "Throttled") return explained;
+        var key = run.Target.Display.Length > 0 ? run.Target.Display : _request.Key.Value;
+        return new KeyMgmtException(explained.ErrorId, explained.Kind, explained.Message,
+            $"Run Revoke-EncryptionKey -KeyId {key} -IncidentId {_request.IncidentId} again (Get-KeyStatus -KeyId {key} shows whether it is " +
+            "still Enabled); AWS limits the KMS request rate per account and Region, shared with every other caller there: find what else is calling it.",
+            explained.InnerException);
+    }
+
     protected internal override object? Details(OperationRun run) => new
     {
         previousState = run.InitialState, state = run.ReadBack?.State, alreadyRevoked = AlreadyRevoked(run) && !NeedsChange(run), deletionDate = _deletion,
