@@ -185,6 +185,9 @@ Describe 'Throttling that ends well' {
         $r.Verified | Should -BeTrue
         (Get-KeyStatus alias/hd-4).State | Should -Be 'Disabled'
         @(Get-KeyAuditLog -KeyId alias/hd-4 | ForEach-Object { "$($_.OperationId)" } | Sort-Object -Unique).Count | Should -Be 1
+        $all = @(Get-KeyStatus -All -ErrorVariable fleetErrs -ErrorAction SilentlyContinue)
+        $fleetErrs | Should -BeNullOrEmpty -Because 'the throttling left nothing behind that fails the next fleet read'
+        $all.Count | Should -Be 12
     }
 
     It 'every call throttled with probability 0.5: every key piped ends revoked, and the next Get-KeyStatus -All reads every key' {
