@@ -39,6 +39,7 @@ Invoke-Runbook -Purpose 'Revocation' -Arguments $args -Parameters ([ordered]@{
         MfaCode = 'String'; ScheduleDeletion = 'Switch'; PendingWindowDays = 'Int'
     }) -Action {
     param($p)
+    Assert-RunbookInput -Environment $p.Environment -IncidentId $p.IncidentId -Reason $p.Reason   # the cmdlets' own checks, before MFA is spent
     $connect = @{ Environment = $p.Environment; Role = 'Emergency'; IncidentId = $p.IncidentId; Verbose = $p.Verbose }
     if ($p.MfaCode) { $connect.MfaCode = $p.MfaCode }
     Connect-KeyManagement @connect

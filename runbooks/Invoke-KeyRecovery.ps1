@@ -36,6 +36,7 @@ Invoke-Runbook -Purpose 'Recovery' -Arguments $args -Parameters ([ordered]@{
         Environment = 'Required'; KeyId = 'Required'; ChangeId = 'Required'; Reason = 'Required'; MfaCode = 'String'
     }) -Action {
     param($p)
+    Assert-RunbookInput -Environment $p.Environment -ChangeId $p.ChangeId -Reason $p.Reason   # the cmdlets' own checks, before MFA is spent
     $connect = @{ Environment = $p.Environment; Role = 'Recovery'; ChangeId = $p.ChangeId; Verbose = $p.Verbose }
     if ($p.MfaCode) { $connect.MfaCode = $p.MfaCode }
     Connect-KeyManagement @connect

@@ -27,7 +27,7 @@ foreach ($id in @(
         'ModuleNotFound', 'ModuleNotLoaded', 'EnvironmentNotFound', 'ConfigurationInvalid', 'SqlConnectionStringInvalid',
         'RoleNotConfigured', 'ProfileNotFound', 'InvalidPolicy', 'EndpointUrlInvalid', 'WrongServiceEndpoint',
         # the request
-        'IncidentIdInvalid', 'ChangeIdInvalid', 'InvalidKeyReference', 'KeyNotFound', 'PendingWindowWithoutDeletion',
+        'IncidentIdInvalid', 'ChangeIdInvalid', 'ReasonInvalid', 'InvalidKeyReference', 'KeyNotFound', 'PendingWindowWithoutDeletion',
         'MfaCodeMalformed', 'InvalidTimeRange', 'InvalidRecoveryRequest', 'RecoveryRequestNotFound')) {
     $script:ErrorCodes[$id] = $script:ExitCodes.BadInput
 }
@@ -200,6 +200,28 @@ function ConvertFrom-RunbookArguments([object[]] $Arguments, [System.Collections
     }
 }
 
+<#
+.SYNOPSIS
+    The cmdlets' own checks of the incident or change id and the reason (the policy object's IsValidIncidentId,
+    IsValidChangeId, IsValidReason), before connecting, so no MFA code is spent on a request that would be refused.
+    When the audit store's policy cannot be read, nothing is checked here: the cmdlets check after connecting.
+#>
+function Assert-RunbookInput {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Environment, [string] $IncidentId, [string] $ChangeId, [Parameter(Mandatory)] [AllowEmptyString()] [string] $Reason)
+    $policy = try { Get-KeyMgmtPolicy -Environment $Environment -ErrorAction Stop } catch { $null }
+    if (-not $policy) { return }
+    if ($PSBoundParameters.ContainsKey('IncidentId') -and -not $policy.IsValidIncidentId($IncidentId)) {
+        throw (New-RunbookError 'IncidentIdInvalid' "-IncidentId is not an incident id: expected the policy's pattern $($policy.IncidentIdPattern), matched as a whole, in printable ASCII." $IncidentId)
+    }
+    if ($PSBoundParameters.ContainsKey('ChangeId') -and -not $policy.IsValidChangeId($ChangeId)) {
+        throw (New-RunbookError 'ChangeIdInvalid' "-ChangeId is not a change id: expected the policy's pattern $($policy.ChangeIdPattern), matched as a whole, in printable ASCII." $ChangeId)
+    }
+    if (-not $policy.IsValidReason($Reason)) {
+        throw (New-RunbookError 'ReasonInvalid' '-Reason has no visible character (only whitespace, control or formatting characters); say why, in words.' $Reason)
+    }
+}
+
 function Import-BuzzKeyMgmt([string] $ModulePath) {
     # -Global: imported from inside this helper module, the cmdlets must still reach the runbook script.
     $name = if ($ModulePath) { $ModulePath } else { 'BuzzKeyMgmt' }
@@ -297,5 +319,5 @@ function Invoke-Runbook {
     }
 }
 
-Export-ModuleMember -Function Invoke-Runbook, New-RunbookOutcome, Get-RunbookExitCode, Get-RunbookErrorId, Write-RunbookResult,
+Export-ModuleMember -Function Invoke-Runbook, Assert-RunbookInput, New-RunbookOutcome, Get-RunbookExitCode, Get-RunbookErrorId, Write-RunbookResult,
     Format-RunbookText, ConvertTo-RunbookJson -Variable ExitCodes, ErrorCodes

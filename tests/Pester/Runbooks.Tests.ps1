@@ -146,6 +146,20 @@ Describe 'Invoke-EmergencyRevocation.ps1' {
         Assert-RunbookAnswer (Revocation 'alias/rb-missing') 2 'KeyNotFound'
     }
 
+    It 'exits 2 before connecting for an incident id with a trailing newline or full-width digits, or a blank reason: the policy check of the cmdlet' {
+        $assumed = $Sandbox.RequestCount('STS.AssumeRole')
+        foreach ($id in "INC-2026-0042`n", 'INC-２０２６-0042') {
+            $r = Revocation 'alias/rb-10' $id
+            $r.ExitCode | Should -Be 2 -Because "$($r.Error)"
+            $r.Result.errorId | Should -Be 'IncidentIdInvalid'
+        }
+        $blank = Invoke-Runbook 'Invoke-EmergencyRevocation.ps1' @('-Environment', 'lab', '-KeyId', 'alias/rb-10', '-IncidentId', 'INC-2026-0042', '-Reason', " `t ", '-MfaCode', (Get-KeyMgmtSandboxMfaCode))
+        $blank.ExitCode | Should -Be 2
+        $blank.Result.errorId | Should -Be 'ReasonInvalid'
+        $Sandbox.RequestCount('STS.AssumeRole') | Should -Be $assumed -Because 'no MFA code is spent on input the policy refuses'
+        (Get-KeyStatus -KeyId alias/rb-10 -Session (Connect-KeyManagement -Environment sandbox -PassThru)).State | Should -Be 'Enabled'
+    }
+
     It 'exits 3 when refused: a wrong MFA code' {
         $wrong = '{0:D6}' -f (([int](Get-KeyMgmtSandboxMfaCode) + 500000) % 1000000)
         Assert-RunbookAnswer (Revocation 'alias/rb-3' -mfa $wrong) 3 'MfaCodeRejected'
@@ -443,5 +457,15 @@ Describe 'Runbook exit codes: the error id table' {
         $ids | Should -Contain 'AuditStoreUnavailable'
         $ids.Count | Should -BeGreaterThan 40 -Because 'the scan finds the ids'
         @($ids | Where-Object { -not $Codes.Contains($_) }) | Should -BeNullOrEmpty
+    }
+
+    It 'exits 2 before connecting on a change id with a trailing newline or full-width digits' {
+        $assumed = $Sandbox.RequestCount('STS.AssumeRole')
+        foreach ($id in "CHG-2026-0107`n", 'CHG-２０２６-0107') {
+            $r = Invoke-Runbook 'Invoke-KeyRecovery.ps1' @('-Environment', 'lab', '-KeyId', 'alias/rb-8', '-ChangeId', $id, '-Reason', 'x', '-MfaCode', (Get-KeyMgmtSandboxMfaCode))
+            $r.ExitCode | Should -Be 2 -Because "$($r.Error)"
+            $r.Result.errorId | Should -Be 'ChangeIdInvalid'
+        }
+        $Sandbox.RequestCount('STS.AssumeRole') | Should -Be $assumed
     }
 }

@@ -38,6 +38,7 @@ public sealed class SnsPublisher : IDisposable
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        Aws.ServiceEndpoints.Require(endpointUrl, "SNS");
         _credentials = credentials;
         _region = region;
         _endpoint = new Uri(endpointUrl ?? $"https://sns.{region}.amazonaws.com/");

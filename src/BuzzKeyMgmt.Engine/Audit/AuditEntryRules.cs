@@ -5,7 +5,7 @@ namespace BuzzKeyMgmt.Engine.Audit;
 /// <summary>Checks an entry before it is written (store or journal) and normalises its timestamp to UTC.</summary>
 public static partial class AuditEntryRules
 {
-    [GeneratedRegex("^[A-Z][A-Z_]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Z][A-Z_]{0,31}\z", RegexOptions.CultureInvariant)]
     private static partial Regex OperationName();
 
     /// <summary>Returns the entry ready to hash, or throws <see cref="AuditStoreException"/> (InvalidAuditEntry).</summary>

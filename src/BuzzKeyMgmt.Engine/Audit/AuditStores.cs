@@ -13,7 +13,7 @@ public sealed record AuditLocation(string? EnvironmentName, AuditStoreReference?
     public string Display => Reference?.ToString() ?? $"{AuditStoreReference.Sqlite}: {AuditStoreFactory.DefaultDatabasePath()} (default)";
 
     /// <summary>Identifies the store (never shown: a connection string may hold secrets).</summary>
-    internal string Identity => Reference is null ? "default" : $"{Reference.Provider}|{Reference.Target}";
+    internal string Identity => Reference is null ? "default" : $"{Reference.Provider}|{Reference.ConnectionTarget}";
 }
 
 /// <summary>
@@ -57,7 +57,7 @@ public sealed class AuditStores(EnvironmentCatalog environments, Func<string?> c
     /// emergency rows go to the journal.</summary>
     public IAuditStore Open(AuditLocation location, bool migrateDefault = true)
     {
-        var target = location.Reference?.Target ?? AuditStoreFactory.DefaultDatabasePath();
+        var target = location.Reference?.ConnectionTarget ?? AuditStoreFactory.DefaultDatabasePath();
         var store = AuditStoreFactory.Open(location.Reference?.Provider ?? AuditStoreReference.Sqlite, target);
         if (migrateDefault && location.Reference is null && !_migratedDefaults.ContainsKey(target))
         {
@@ -103,7 +103,7 @@ public sealed class AuditStores(EnvironmentCatalog environments, Func<string?> c
 
     private static string JournalPathFor(AuditStoreReference? reference)
     {
-        var identity = reference is null ? "default" : $"{reference.Provider}|{reference.Target}";
+        var identity = reference is null ? "default" : $"{reference.Provider}|{reference.ConnectionTarget}";
         var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16].ToLowerInvariant();
         return Path.Combine(AuditStoreFactory.DefaultDataDirectory(), "journal", $"{(reference?.Provider ?? "default").ToLowerInvariant()}-{digest}.jsonl");
     }

@@ -22,9 +22,11 @@ public sealed class AwsClientFactory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        Endpoints = endpoints ?? ServiceEndpoints.Public;
+        foreach (var service in Enum.GetValues<AwsService>())
+            ServiceEndpoints.Require(Endpoints.For(service), service.ToString().ToUpperInvariant());   // before any client exists
         _credentials = credentials;
         Region = region;
-        Endpoints = endpoints ?? ServiceEndpoints.Public;
     }
 
     /// <summary>The Region clients are made for unless another is asked for.</summary>
@@ -44,6 +46,12 @@ public sealed class AwsClientFactory : IDisposable
     /// RotateKeyOnDemand's LimitExceededException (a lifetime limit the SDK would take for throttling).</summary>
     public IAmazonKeyManagementService KmsWithoutRetries(string? region = null) =>
         (IAmazonKeyManagementService)Get("kms-no-retry", region, r => AwsClients.Kms(_credentials, r, Endpoints.Kms, maxErrorRetry: 0));
+
+    /// <summary>The KMS client of emergency runs (revocation), apart from the one fleet reads and routine operations use:
+    /// few SDK retries (the run's <see cref="ThrottleBudget"/> retries throttling, through the quota gates), and no state
+    /// of one kind of work (connections, retry bookkeeping) shared with the other.</summary>
+    public IAmazonKeyManagementService KmsEmergency(string? region = null) =>
+        (IAmazonKeyManagementService)Get("kms-emergency", region, r => AwsClients.Kms(_credentials, r, Endpoints.Kms, AwsClients.EmergencyMaxErrorRetry));
 
     public IAmazonSecurityTokenService Sts(string? region = null) =>
         (IAmazonSecurityTokenService)Get("sts", region, r => AwsClients.Sts(_credentials, r, Endpoints.Sts));

@@ -16,6 +16,16 @@ public static class AwsErrors
                 return known;
             case OperationCanceledException:
                 return new KeyMgmtException("OperationStopped", FailureKind.OperationStopped, $"{what}: stopped.", null, ex);
+            case ThrottleBudgetExhaustedException spent:
+                return new KeyMgmtException("Throttled", FailureKind.LimitsExceeded,
+                    $"{what}: AWS kept throttling {spent.Operation}: {spent.Throttles} throttled answers, retried with backoff for the whole " +
+                    $"{spent.Budget.TotalSeconds:0} s budget ({ThrottlingSource(spent.InnerException!)}).", ThrottledAdvice, ex);
+            case AmazonClientException client when IsClientSideThrottling(client):
+                // The SDK's adaptive retry refused to send: its own rate limiter, slowed by earlier throttling, had no
+                // capacity. Nothing went over the network; it is throttling, not an unreachable endpoint.
+                return new KeyMgmtException("Throttled", FailureKind.LimitsExceeded,
+                    $"{what}: not sent: the AWS SDK's client-side rate limiter (adaptive retry) held the call back after earlier throttling ({client.Message}).",
+                    ThrottledAdvice, ex);
             case AmazonServiceException aws:
                 return string.IsNullOrEmpty(aws.ErrorCode) ? WithoutCode(aws, what, service) : FromService(aws, what, environment);
             case AmazonClientException or HttpRequestException or IOException or TimeoutException:
@@ -26,6 +36,46 @@ public static class AwsErrors
                 return new KeyMgmtException("UnexpectedFailure", FailureKind.NotSpecified, $"{what}: {ex.Message}", null, ex);
         }
     }
+
+    /// <summary>Advice for throttling that names no cmdlet's parameter (the fleet reads add -ThrottleLimit, revocation its own).</summary>
+    public const string ThrottledAdvice =
+        "AWS limits the request rate per account and Region, shared with every other caller there: retry in a minute, and look for what else is calling KMS.";
+
+    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
+    {
+        "ThrottlingException", "Throttling", "ThrottledException", "RequestThrottledException", "RequestThrottled",
+        "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "ProvisionedThroughputExceededException",
+    };
+
+    /// <summary>True for AWS's throttling answers (a throttling code or HTTP 429) and for the SDK's client-side throttling
+    /// (adaptive retry's "capacity could not be obtained"), looking through wrapping exceptions. Not for KMS's
+    /// LimitExceededException, which is a quota on resources, not on the request rate.</summary>
+    public static bool IsThrottling(Exception? ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AmazonServiceException aws)
+                return ThrottlingCodes.Contains(aws.ErrorCode ?? "") || (int)aws.StatusCode == 429 || aws.Retryable?.Throttling == true;
+            if (e is AmazonClientException client && IsClientSideThrottling(client)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>"ThrottlingException: Rate exceeded", or "client-side rate limiter" for the SDK's own.</summary>
+    internal static string ThrottlingSource(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AmazonServiceException aws) return $"{aws.ErrorCode}: {aws.Message}";
+            if (e is AmazonClientException client && IsClientSideThrottling(client)) return "the SDK's client-side rate limiter";
+        }
+        return ex.Message;
+    }
+
+    /// <summary>The SDK's adaptive retry mode throws a plain AmazonClientException when its token bucket has no capacity
+    /// ("… capacity could not be obtained …"): recognised by that message, the only thing that tells it apart.</summary>
+    private static bool IsClientSideThrottling(AmazonClientException ex) =>
+        ex.Message.Contains("capacity could not be obtained", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>An answer with no AWS error code (a proxy, a load balancer, or an endpoint of another service — a KMS VPC
     /// endpoint answers STS calls with a bare UnknownOperationException): reported with the service and HTTP status.</summary>
@@ -57,8 +107,11 @@ public static class AwsErrors
             "UnrecognizedClientException" or "InvalidClientTokenId" or "InvalidSignatureException" or "SignatureDoesNotMatch"
                 or "IncompleteSignature" or "MissingAuthenticationToken" => new("CredentialsRejected", FailureKind.AuthenticationError,
                 $"{what}: AWS rejected the credentials ({code}: {aws.Message})", $"Check the profile or credentials, then {reconnect}.", aws),
-            "ThrottlingException" or "Throttling" or "LimitExceededException" => new("Throttled", FailureKind.LimitsExceeded,
-                $"{what}: still throttled after retries ({aws.Message})", "Lower -ThrottleLimit or retry later.", aws),
+            _ when IsThrottling(aws) => new("Throttled", FailureKind.LimitsExceeded,
+                $"{what}: AWS throttled the call and the SDK's retries ran out ({code}: {aws.Message})", ThrottledAdvice, aws),
+            "LimitExceededException" => new("LimitExceeded", FailureKind.LimitsExceeded,
+                $"{what}: a KMS quota was exceeded ({aws.Message}); this is a limit on resources or operations, not a request rate.",
+                "See the KMS quotas of the account (Service Quotas console); retrying will not help until the quota allows it.", aws),
             "KMSInvalidStateException" or "DisabledException" => new("InvalidKeyState", FailureKind.InvalidOperation,
                 $"{what}: {aws.Message}", null, aws),
             "KMSInternalException" or "DependencyTimeoutException" or "InternalError" or "KeyUnavailableException" => new("AwsUnavailable",

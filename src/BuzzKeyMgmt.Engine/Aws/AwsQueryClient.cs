@@ -63,6 +63,7 @@ public sealed class AwsQueryClient : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(signingRegion);
         ArgumentNullException.ThrowIfNull(endpoint);
         if (timeout is { } t && t <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), t, "The timeout must be positive.");
+        ServiceEndpoints.Require(endpoint.OriginalString, service.ToUpperInvariant());
         (_credentials, Service, Version, SigningRegion, Endpoint, Timeout) = (credentials, service, version, signingRegion, endpoint, timeout ?? DefaultTimeout);
         _http = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }

@@ -51,6 +51,28 @@ public sealed record ServiceEndpoints(string? Kms = null, string? Sts = null, st
         return null;
     }
 
+    /// <summary>Throws <c>EndpointUrlInvalid</c> when <paramref name="url"/> is set and <see cref="Problem"/> finds one: the
+    /// last line of defence before a client is made, whatever path the URL came by (file, -EndpointUrl, a registration),
+    /// so no signed request, session token or MFA code is ever sent in clear text to a host that is not loopback.</summary>
+    public static void Require(string? url, string service)
+    {
+        if (url is null || Problem(url) is not { } problem) return;
+        throw new KeyMgmtException("EndpointUrlInvalid", FailureKind.InvalidArgument,
+            $"The {service} endpoint '{Redact(url)}' {problem}; nothing was sent to it.",
+            "Correct the endpoint in the environments file (or Connect-KeyManagement -EndpointUrl): https://host[:port], plain http only to 127.0.0.1, ::1 or localhost.");
+    }
+
+    /// <summary>The URL for messages: anything between the scheme and an '@' (user name and password) replaced by ***,
+    /// so an endpoint's password is never echoed, even when the URL is too malformed to parse.</summary>
+    public static string Redact(string url)
+    {
+        var at = url.LastIndexOf('@');
+        if (at < 0) return url;
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        return url[..start] + "***" + url[at..];
+    }
+
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 }

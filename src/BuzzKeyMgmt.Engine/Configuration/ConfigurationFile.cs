@@ -16,13 +16,20 @@ public static class ConfigurationFile
     private static readonly string[] RoleKeys = { "admin", "emergency", "recovery" };
     private static readonly string[] StoreKeys = { "provider", "path", "connectionString" };
 
-    private static readonly Regex EnvironmentName = new(@"^[A-Za-z][A-Za-z0-9_-]{0,63}$");
-    private static readonly Regex Region = new(@"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$");
-    private static readonly Regex AccountId = new(@"^\d{12}$");
-    private static readonly Regex RoleArn = new(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$");
-    private static readonly Regex MfaSerial = new(@"^(arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+|[\w+=/:,.@-]{9,256})$");
+    // Every format is ASCII and anchored with \z: .NET's \d matches any Unicode digit (full-width ２０２６ too) and $ matches
+    // before a final newline, so "123456789012\n" would pass a ^\d{12}$ check and go into ARNs and requests.
+    private static readonly Regex EnvironmentName = Format(@"^[A-Za-z][A-Za-z0-9_-]{0,63}\z");
+    private static readonly Regex Region = Format(@"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}\z");
+    private static readonly Regex AccountId = Format(@"^[0-9]{12}\z");
+    private static readonly Regex RoleArn = Format(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}\z");
+    private static readonly Regex MfaSerial = Format(@"^(arn:aws[a-z-]*:iam::[0-9]{12}:mfa/[A-Za-z0-9_+=,.@/-]+|[A-Za-z0-9_+=/:,.@-]{9,256})\z");
     /// <summary>A standard SNS topic's ARN: partition, sns, a Region code, a 12-digit account, a name (letters, digits, -, _).</summary>
-    private static readonly Regex TopicArn = new(@"^arn:aws[a-z-]*:sns:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}$");
+    private static readonly Regex TopicArn = Format(@"^arn:aws[a-z-]*:sns:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}\z");
+    private static readonly Regex Provider = Format(@"^(Sqlite|SqlServer)\z");
+    private static readonly Regex NotBlank = Format(@"\S");
+    private static readonly Regex NoWhitespace = Format(@"^\S+\z");
+
+    private static Regex Format(string pattern) => new(pattern, RegexOptions.CultureInvariant);
 
     public static IReadOnlyList<KeyMgmtEnvironment> Load(string path)
     {
@@ -53,6 +60,7 @@ public static class ConfigurationFile
 
         using (document)
         {
+            DuplicateKeys.Check(json, file);
             var root = document.RootElement;
             var reader = new Reader(file);
             reader.ExpectObject(root, "(top level)");
@@ -111,13 +119,13 @@ public static class ConfigurationFile
         var where = $"{at}.auditStore";
         r.ExpectObject(store, where);
         r.OnlyKeys(store, where, StoreKeys);
-        var provider = r.RequiredString(store, where, "provider", new Regex("^(Sqlite|SqlServer)$"), "\"Sqlite\" or \"SqlServer\"");
+        var provider = r.RequiredString(store, where, "provider", Provider, "\"Sqlite\" or \"SqlServer\"");
         if (provider == AuditStoreReference.Sqlite)
         {
-            var path = r.RequiredString(store, where, "path", new Regex(@"\S"), "the path of the SQLite audit database file");
+            var path = r.RequiredString(store, where, "path", NotBlank, "the path of the SQLite audit database file");
             return new AuditStoreReference(provider, path);
         }
-        var cs = r.RequiredString(store, where, "connectionString", new Regex(@"\S"), "a SQL Server connection string");
+        var cs = r.RequiredString(store, where, "connectionString", NotBlank, "a SQL Server connection string");
         return new AuditStoreReference(provider, cs);
     }
 
@@ -139,10 +147,11 @@ public static class ConfigurationFile
 
     private static string? ReadEndpoint(Reader r, JsonElement e, string at, string key, string file)
     {
-        var url = r.OptionalString(e, at, key, new Regex(@"^\S+$"), "an absolute http(s) URL like https://kms.us-east-1.amazonaws.com");
+        // Echoed without its user name and password: an error must not carry a secret someone put in the URL.
+        var url = r.OptionalString(e, at, key, NoWhitespace, "an absolute http(s) URL like https://kms.us-east-1.amazonaws.com", Aws.ServiceEndpoints.Redact);
         if (url is null) return null;
         if (Aws.ServiceEndpoints.Problem(url) is { } problem)
-            throw new ConfigurationException(file, $"{at}.{key}", $"'{url}' {problem}");
+            throw new ConfigurationException(file, $"{at}.{key}", $"'{Aws.ServiceEndpoints.Redact(url)}' {problem}");
         return url;
     }
 
@@ -172,14 +181,14 @@ public static class ConfigurationFile
             OptionalString(e, at, key, format, expected)
             ?? throw new ConfigurationException(file, $"{at}.{key}", $"missing; expected {expected}");
 
-        public string? OptionalString(JsonElement e, string at, string key, Regex format, string expected)
+        public string? OptionalString(JsonElement e, string at, string key, Regex format, string expected, Func<string, string>? show = null)
         {
             if (!e.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
             if (value.ValueKind != JsonValueKind.String)
                 throw new ConfigurationException(file, $"{at}.{key}", $"expected {expected} as a string, found {value.ValueKind.ToString().ToLowerInvariant()}");
             var text = value.GetString()!;
             if (!format.IsMatch(text))
-                throw new ConfigurationException(file, $"{at}.{key}", $"'{Shorten(text)}' is not valid; expected {expected}");
+                throw new ConfigurationException(file, $"{at}.{key}", $"'{Shorten((show ?? (t => t))(text))}' is not valid; expected {expected}");
             return text;
         }
 
@@ -194,6 +203,8 @@ public static class ConfigurationFile
             };
         }
 
-        private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+        /// <summary>The value as echoed in an error: at most 80 characters, control characters shown as escapes
+        /// ("us-east-1\n"), so the reason a value is refused is visible.</summary>
+        private static string Shorten(string text) => DisplayText.Neutralize(text.Length <= 80 ? text : text[..77] + "...")!;
     }
 }

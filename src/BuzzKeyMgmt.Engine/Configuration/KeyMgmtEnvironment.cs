@@ -3,13 +3,33 @@ using Amazon.Runtime;
 namespace BuzzKeyMgmt.Engine.Configuration;
 
 /// <summary>Where an environment's audit records go: a provider and its target (a SQLite path or a SQL Server
-/// connection string). <see cref="ToString"/> never shows a connection string's secrets.</summary>
-public sealed record AuditStoreReference(string Provider, string Target)
+/// connection string). Every public member shows the connection string with its password, access token or client
+/// secret replaced by *** (<see cref="Target"/>, <see cref="ToString"/>, and so ConvertTo-Json and Format-List of an
+/// environment); the real one is internal and used only to connect (<see cref="ConnectionTarget"/>).</summary>
+public sealed record AuditStoreReference
 {
     public const string Sqlite = "Sqlite";
     public const string SqlServer = "SqlServer";
 
-    public override string ToString() => Provider == SqlServer ? $"{Provider}: {Redaction.ConnectionString(Target)}" : $"{Provider}: {Target}";
+    private readonly string _target;
+
+    public AuditStoreReference(string provider, string target)
+    {
+        Provider = provider;
+        _target = target;
+    }
+
+    public string Provider { get; }
+
+    /// <summary>The SQLite file's path, or the SQL Server connection string without its secrets (for people).</summary>
+    public string Target => IsSqlServer ? Redaction.ConnectionString(_target) : _target;
+
+    /// <summary>The target as configured, secrets included: only for opening the connection (and naming its journal).</summary>
+    internal string ConnectionTarget => _target;
+
+    private bool IsSqlServer => string.Equals(Provider, SqlServer, StringComparison.OrdinalIgnoreCase);
+
+    public override string ToString() => $"{Provider}: {Target}";
 }
 
 /// <summary>The connection facts of one environment (production, staging, sandbox …).</summary>

@@ -7,7 +7,7 @@ namespace BuzzKeyMgmt.Engine.Context;
 /// KMS request quotas are per account and Region, so pacing is too: every operation and fleet read of one context that
 /// works in the same account-Region waits at the same <see cref="KmsQuotaGates"/>. Gates are per context (runspace):
 /// several runspaces or processes working one account-Region each pace themselves to the whole quota, and the SDK's
-/// adaptive retry absorbs the excess (throttled calls are retried, not reported); give each a lower -ThrottleLimit
+/// retries absorb the excess (throttled calls are retried with backoff and jitter); give each a lower -ThrottleLimit
 /// when they run side by side for long.
 /// </summary>
 public sealed class QuotaGateRegistry

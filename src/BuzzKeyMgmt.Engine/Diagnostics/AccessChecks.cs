@@ -33,10 +33,10 @@ internal static partial class AccessChecks
     /// <summary>The Admin check's session: the shortest STS allows.</summary>
     internal const int ProbeSessionSeconds = 900;
 
-    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):iam::(?<account>\d{12}):role/(?:[\x21-\x7E]*/)?(?<name>[\w+=,.@-]{1,64})$")]
+    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):iam::(?<account>[0-9]{12}):role/(?:[\x21-\x7E]*/)?(?<name>[A-Za-z0-9_+=,.@-]{1,64})\z")]
     private static partial Regex RoleArnPattern();
 
-    [GeneratedRegex(@"^[\w+=/:,.@-]{9,256}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_+=/:,.@-]{9,256}\z")]
     private static partial Regex SerialPattern();
 
     public static async Task<IReadOnlyList<EnvironmentCheck>> RunAsync(KeyMgmtEnvironment environment, AWSCredentials? credentials,

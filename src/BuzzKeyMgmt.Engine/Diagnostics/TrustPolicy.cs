@@ -22,7 +22,7 @@ internal static partial class TrustPolicy
 {
     private const string AssumeRole = "sts:AssumeRole";
 
-    [GeneratedRegex(@"^arn:(?<partition>[\w-]+):sts::(?<account>\d{12}):assumed-role/(?<role>[^/]+)/")]
+    [GeneratedRegex(@"^arn:(?<partition>[a-z-]+):sts::(?<account>[0-9]{12}):assumed-role/(?<role>[^/]+)/")]
     private static partial Regex AssumedRoleArn();
 
     public static TrustVerdict Evaluate(string? json, string callerArn, string callerAccount)
@@ -138,7 +138,7 @@ internal static partial class TrustPolicy
 
     /// <summary>IAM's action matching: case-insensitive, * and ? wildcards.</summary>
     private static bool Glob(string pattern, string value) =>
-        Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + @"\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private static bool TryGet(JsonElement e, string name, out JsonElement value)
     {

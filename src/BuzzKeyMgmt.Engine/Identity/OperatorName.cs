@@ -5,7 +5,7 @@ namespace BuzzKeyMgmt.Engine.Identity;
 /// <summary>The operator's name as AWS sees it, and the STS names derived from it.</summary>
 internal static partial class OperatorName
 {
-    [GeneratedRegex(@"[^\w+=,.@-]")]
+    [GeneratedRegex(@"[^A-Za-z0-9_+=,.@-]")]
     private static partial Regex NotAllowed();
 
     /// <summary>From a caller ARN: user/alice → alice; assumed-role/Role/session → session; root → root.</summary>

@@ -17,14 +17,14 @@ namespace BuzzKeyMgmt.Engine.Identity;
 public static class SessionConnector
 {
     public const int MaxSessionSeconds = 3600;
-    private static readonly Regex SixDigits = new(@"^\d{6}$");
+    private static readonly Regex SixDigits = new(@"^[0-9]{6}\z");
 
     /// <summary>Connects to <paramref name="environment"/> (found by the caller's context) with the request's role.</summary>
     public static async Task<KeyMgmtSession> ConnectAsync(KeyMgmtEnvironment environment, ConnectRequest request, CancellationToken cancellation)
     {
         var region = request.Region ?? environment.Region;
         if (request.EndpointUrl is { } asked && ServiceEndpoints.Problem(asked) is { } problem)
-            throw new KeyMgmtException("EndpointUrlInvalid", FailureKind.InvalidArgument, $"-EndpointUrl '{asked}' {problem}.",
+            throw new KeyMgmtException("EndpointUrlInvalid", FailureKind.InvalidArgument, $"-EndpointUrl '{ServiceEndpoints.Redact(asked)}' {problem}.",
                 "Pass the endpoint as https://host[:port], or omit -EndpointUrl to use the environment's endpoints.");
         var endpointUrl = request.EndpointUrl ?? environment.EndpointUrl;
         var endpoints = request.EndpointUrl is { } url ? ServiceEndpoints.All(url) : environment.Endpoints;
@@ -91,7 +91,8 @@ public static class SessionConnector
         if (needsMfa && (request.MfaCode is null || serial is null))
             throw new KeyMgmtException("MfaRequired", FailureKind.InvalidArgument,
                 $"The {request.Role} role requires MFA: " + (request.MfaCode is null ? "pass -MfaCode with the 6-digit code from your device." : $"no MFA device serial is set for '{environment.Name}'."),
-                serial is null ? $"Pass -MfaSerialNumber or set environments.{environment.Name}.mfaSerialNumber." : "Pass -MfaCode <6 digits>.");
+                serial is null ? $"Set environments.{environment.Name}.mfaSerialNumber in {environment.Source}, or connect with Connect-KeyManagement -MfaSerialNumber <serial>."
+                    : "Pass -MfaCode <6 digits>.");
         if (request.MfaCode is not null && !SixDigits.IsMatch(request.MfaCode))
             throw new KeyMgmtException("MfaCodeMalformed", FailureKind.InvalidArgument, "An MFA code is exactly 6 digits.");
 

@@ -18,13 +18,13 @@ public sealed partial record KeyReference(string Value, KeyReferenceKind Kind)
         "an alias name (alias/ExampleAlias) or an alias ARN (arn:aws:kms:us-east-1:111122223333:alias/ExampleAlias)";
 
     private const string Id = @"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
-    private const string Arn = @"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:";
+    private const string Arn = @"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:";
     private const string AliasBody = @"alias/[a-zA-Z0-9/_-]{1,250}";
 
-    [GeneratedRegex("^" + Id + "$")] private static partial Regex KeyIdPattern();
-    [GeneratedRegex("^" + Arn + "key/" + Id + "$")] private static partial Regex KeyArnPattern();
-    [GeneratedRegex("^" + AliasBody + "$")] private static partial Regex AliasNamePattern();
-    [GeneratedRegex("^" + Arn + AliasBody + "$")] private static partial Regex AliasArnPattern();
+    [GeneratedRegex("^" + Id + @"\z")] private static partial Regex KeyIdPattern();
+    [GeneratedRegex("^" + Arn + "key/" + Id + @"\z")] private static partial Regex KeyArnPattern();
+    [GeneratedRegex("^" + AliasBody + @"\z")] private static partial Regex AliasNamePattern();
+    [GeneratedRegex("^" + Arn + AliasBody + @"\z")] private static partial Regex AliasArnPattern();
 
     public static bool TryParse(string? text, out KeyReference? reference)
     {

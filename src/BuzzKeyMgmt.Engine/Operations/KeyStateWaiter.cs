@@ -12,16 +12,23 @@ public static class KeyStateWaiter
         { TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
           TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600) };
 
+    /// <param name="throttle">An emergency's throttling budget: a throttled read is retried within it (not counted as a read).</param>
     public static async Task<(bool Reached, KeyMetadata Last, int Reads)> WaitForAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates,
-        string keyId, KeyState expected, CancellationToken cancellation)
+        string keyId, KeyState expected, CancellationToken cancellation, Aws.ThrottleBudget? throttle = null, Action<string>? tell = null)
     {
         KeyMetadata last = null!;
         var reads = 0;
+        async Task<DescribeKeyResponse> Read(CancellationToken token)
+        {
+            await gates.WaitAsync("DescribeKey", token).ConfigureAwait(false);
+            return await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, token).ConfigureAwait(false);
+        }
         foreach (var pause in Pauses)
         {
             if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellation).ConfigureAwait(false);
-            await gates.WaitAsync("DescribeKey", cancellation).ConfigureAwait(false);
-            last = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellation).ConfigureAwait(false)).KeyMetadata;
+            last = (throttle is null
+                ? await Read(cancellation).ConfigureAwait(false)
+                : await throttle.RunAsync("DescribeKey", Read, cancellation, tell).ConfigureAwait(false)).KeyMetadata;
             reads++;
             if (last.KeyState == expected) return (true, last, reads);
         }

@@ -30,11 +30,42 @@ public sealed record PolicySettings
     public string IncidentIdPattern { get; init; } = "";
     public string ChangeIdPattern { get; init; } = "";
 
-    public bool IsValidIncidentId(string? value) =>
-        value is not null && Regex.IsMatch(value, IncidentIdPattern, RegexOptions.CultureInvariant, PatternTimeout);
+    /// <summary>How a policy pattern is applied: ECMAScript semantics (\d, \w and \s are ASCII only), culture-invariant,
+    /// with a timeout. The stored patterns are written for .NET (e.g. <c>^(INC|INCIDENT)-\d{4}-\d{3,6}$</c>), where \d also
+    /// matches full-width and other Unicode digits and $ matches before a final newline; so, whatever the stored pattern,
+    /// an id must also match it whole (<see cref="Matches"/>) and be printable ASCII.</summary>
+    public const RegexOptions PatternOptions = RegexOptions.ECMAScript | RegexOptions.CultureInvariant;
 
-    public bool IsValidChangeId(string? value) =>
-        value is not null && Regex.IsMatch(value, ChangeIdPattern, RegexOptions.CultureInvariant, PatternTimeout);
+    /// <summary>The longest id the audit store takes (IncidentId and ChangeId columns).</summary>
+    public const int MaxIdLength = 64;
+
+    public bool IsValidIncidentId(string? value) => Matches(IncidentIdPattern, value);
+
+    public bool IsValidChangeId(string? value) => Matches(ChangeIdPattern, value);
+
+    /// <summary>Whether <paramref name="value"/> can be an audit reason (<see cref="OperatorInput.ReasonProblem"/>); here so a
+    /// script holding the policy (Get-KeyMgmtPolicy) applies the same rule as the cmdlets.</summary>
+    public bool IsValidReason(string? value) => OperatorInput.ReasonProblem(value) is null;
+
+    /// <summary>The one check of an incident or change id, used by the cmdlets, the operations, the store and the runbook
+    /// scripts alike: 1-64 printable ASCII characters (no space, control character, bidi override or non-ASCII digit), and
+    /// the pattern (<see cref="PatternOptions"/>) matching the whole value, from its first character to its last. So
+    /// "INC-2026-0042\n" and "INC-２０２６-0042" are refused even by a pattern anchored with $ and written with \d.</summary>
+    public static bool Matches(string pattern, string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength || string.IsNullOrEmpty(pattern)) return false;
+        foreach (var c in value)
+            if (c is < '!' or > '~') return false;
+        try
+        {
+            var match = Regex.Match(value, pattern, PatternOptions, PatternTimeout);
+            return match.Success && match.Index == 0 && match.Length == value.Length;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;   // a pattern that cannot decide in time accepts nothing
+        }
+    }
 
     /// <summary>The values the migrations seed: what applies when the store cannot be read (break-glass revocation).</summary>
     public static PolicySettings Defaults { get; } = new()
@@ -75,7 +106,7 @@ public sealed record PolicySettings
             throw Invalid($"policy setting {name} is missing from KeyManagementConfig.");
         try
         {
-            _ = new Regex(text, RegexOptions.CultureInvariant, PatternTimeout);
+            _ = new Regex(text, PatternOptions, PatternTimeout);
         }
         catch (ArgumentException ex)
         {

@@ -17,7 +17,7 @@ public sealed class AliasPattern
         var sb = new StringBuilder("^");
         foreach (var c in Text)
             sb.Append(c switch { '*' => ".*", '?' => ".", '[' => "[", ']' => "]", _ => Regex.Escape(c.ToString()) });
-        _regex = new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
+        _regex = new Regex(sb.Append(@"\z").ToString(), RegexOptions.CultureInvariant);
     }
 
     public string Text { get; }

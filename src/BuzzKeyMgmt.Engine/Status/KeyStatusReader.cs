@@ -12,7 +12,7 @@ namespace BuzzKeyMgmt.Engine.Status;
 /// <summary>
 /// Reads key status for named keys, alias patterns or the whole fleet with bounded concurrency, paced under KMS's
 /// per-operation quotas (DescribeKey 2,000/s, GetKeyRotationStatus 1,000/s, ListResourceTags 2,000/s side by side),
-/// with the SDK's adaptive retry behind that. A failure on one key is an outcome, not an exception; results come
+/// with the SDK's standard retry (backoff and jitter) behind that. A failure on one key is an outcome, not an exception; results come
 /// back in input order. ListKeyRotations (100/s) is called only with IncludeRotationHistory. However the caller stops
 /// reading (the end, a pipeline stopped early by <c>Select-Object -First</c>, Ctrl+C, an error), disposing the enumeration
 /// cancels every worker and returns only when none is running any more.
@@ -183,11 +183,11 @@ public sealed class KeyStatusReader
         }
         catch (Exception ex)
         {
-            return new KeyStatusOutcome(index, target.Reference, null, Explain(ex, target.Reference));
+            return new KeyStatusOutcome(index, target.Reference, null, Explain(ex, target.Reference, query.ThrottleLimit));
         }
     }
 
-    private KeyMgmtException Explain(Exception ex, string reference)
+    private KeyMgmtException Explain(Exception ex, string reference, int throttleLimit)
     {
         var translated = AwsErrors.Translate(ex, "Reading key status of", reference, _session.Environment);
         return translated.ErrorId switch
@@ -199,6 +199,9 @@ public sealed class KeyStatusReader
                 $"Reading key status of '{reference}' was denied for {_session.CallerArn} (role {_session.Role}). " +
                 "Reading keys needs kms:DescribeKey, kms:GetKeyRotationStatus, kms:ListAliases and kms:ListResourceTags: the Admin, Emergency or Recovery role has them.",
                 $"Connect-KeyManagement -Environment {_session.Environment} -Role Admin", ex),
+            "Throttled" => new KeyMgmtException("Throttled", FailureKind.LimitsExceeded, translated.Message,
+                $"Run it again with a lower -ThrottleLimit (this read used {throttleLimit}), or later: AWS limits the KMS request rate " +
+                "per account and Region, shared with every other caller there.", ex),
             _ => translated,
         };
     }

@@ -15,8 +15,8 @@ so. Role None keeps the base credentials as they are.
         MfaSerialNumber = 'The MFA device serial or ARN, when the environment does not name yours.'
         ProfileName     = 'An AWS shared-config profile to take the base credentials from.'
         Region          = 'Overrides the environment''s Region.'
-        EndpointUrl     = 'Overrides the environment''s endpoint (e.g. a VPC endpoint or the sandbox).'
-        IncidentId      = 'The incident this session works on; it appears in the STS session name and in CloudTrail.'
+        EndpointUrl     = 'Overrides the environment''s endpoint (e.g. a VPC endpoint or the sandbox): https, or plain http only to loopback, without credentials, query or fragment.'
+        IncidentId      = 'The incident this session works on (2-48 ASCII letters, digits, ''.'', ''_'' or ''-''); it appears in the STS session name and in CloudTrail.'
         ChangeId        = 'The change this session works on (instead of an incident).'
         PassThru        = 'Also write the session object.'
     }

@@ -1,6 +1,6 @@
 @{
     Synopsis    = 'Reads the audit trail, newest first.'
-    Description = 'Every attempted key operation leaves a Started and a Completed row: who (caller ARN, OS user, host), what (operation, key, environment), why (incident or change, reason), outcome, error, timings and alert id, in a hash chain. Filters combine.'
+    Description = 'Every attempted key operation leaves a Started and a Completed row: who (caller ARN, OS user, host), what (operation, key, environment), why (incident or change, reason), outcome, error, timings and alert id, in a hash chain. Filters combine. The default table view (with the reason) and the list view (Format-List) show control characters and bidi overrides in any text as visible escapes (\e[2J, \r\n, \0, \u202E), so a reason cannot clear the screen, retitle the window or forge a line; the objects'' properties keep the stored, verbatim values.'
     Parameters  = @{
         KeyId       = 'Rows about this key (key id, key ARN, alias name or alias ARN); also from the pipeline by property name.'
         Operation   = 'Rows of this operation: CREATE, ROTATE, ROTATION_POLICY, REVOKE, SCHEDULE_DELETION, RECOVERY_REQUEST, APPROVE, RECOVER, ACCESS_TEST, DRILL.'

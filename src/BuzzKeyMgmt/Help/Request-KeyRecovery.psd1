@@ -4,7 +4,7 @@
     Parameters  = @{
         KeyId   = 'The revoked key: key id, key ARN, alias name or alias ARN.'
         ChangeId = 'The change under which the key is recovered, e.g. CHG-2026-0107.'
-        Reason  = 'Why, in up to 1,000 characters.'
+        Reason  = 'Why, in up to 1,000 characters with at least one visible character.'
         Session = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
     }
     Outputs     = 'RecoveryRequest: RequestId, KeyId, Alias, ChangeId, Reason, RequestedBy, RequestedAtUtc, ExpiresAtUtc, ApprovalsRequired, Status, Approvals.'

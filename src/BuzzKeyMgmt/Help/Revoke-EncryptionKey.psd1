@@ -7,14 +7,16 @@ key, reads it back until it is Disabled (bounded wait with backoff), optionally 
 reads back PendingDeletion, then writes the Completed row with per-step timings. A key already Disabled or
 PendingDeletion is reported and audited as already revoked. Every attempt leaves a Started and a Completed row, also
 when AWS refuses or the key is missing; when the audit store is down the rows go to the local journal, a warning says
-so and the result shows Journaled (revocation is never blocked). The incident id must match the policy's pattern and
-the reason is required, checked before anything runs. ConfirmImpact is High: -Force skips the confirmation, never the
-MFA step. The outcome is alerted over SNS (queued in a local outbox when SNS fails).
+so and the result shows Journaled (revocation is never blocked). The incident id must match the policy's pattern as a
+whole, in printable ASCII (no trailing newline, no full-width digits), and the reason must have a visible character;
+both are checked before anything runs. A throttled KMS call is retried for up to 2 minutes per key (pauses doubling
+from 200 ms to 10 s, with jitter) before the key fails as Throttled. ConfirmImpact is High: -Force skips the
+confirmation, never the MFA step. The outcome is alerted over SNS (queued in a local outbox when SNS fails).
 '@
     Parameters  = @{
         KeyId             = 'The key to revoke: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyStatus output binds by KeyId).'
-        IncidentId        = 'The incident this revocation answers; must match the policy''s pattern (default ^(INC|INCIDENT)-\d{4}-\d{3,6}$).'
-        Reason            = 'Why, in up to 1,000 characters; recorded in the audit row.'
+        IncidentId        = 'The incident this revocation answers; must match the policy''s pattern (default ^(INC|INCIDENT)-\d{4}-\d{3,6}$) as a whole, in printable ASCII.'
+        Reason            = 'Why, in up to 1,000 characters with at least one visible character; recorded verbatim in the audit row (the audit views show control characters as escapes).'
         ScheduleDeletion  = 'Also schedule the key''s deletion (irreversible after the window).'
         PendingWindowDays = 'The deletion window, 7-30 days (default 7); only with -ScheduleDeletion.'
         MfaCode           = 'The current MFA code, to assume the Emergency role when the session holds another role.'

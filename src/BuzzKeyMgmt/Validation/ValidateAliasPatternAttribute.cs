@@ -7,7 +7,7 @@ namespace BuzzKeyMgmt.Validation;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ValidateAliasPatternAttribute : ValidateEnumeratedArgumentsAttribute
 {
-    private static readonly Regex Pattern = new(@"^((arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:)?alias/)?[a-zA-Z0-9/_*?\[\]-]{1,250}$");
+    private static readonly Regex Pattern = new(@"^((arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:)?alias/)?[a-zA-Z0-9/_*?\[\]-]{1,250}\z");
 
     protected override void ValidateElement(object element)
     {

@@ -75,7 +75,7 @@ public sealed class ConnectionEncryptionProbe(TimeProvider? clock = null)
 
     /// <summary>The connection string of the environment's SQL Server audit store; an environment whose store is
     /// SQLite (or the embedded default) is an error: the check applies to SQL Server only.</summary>
-    public static string SqlServerConnectionString(KeyMgmtEnvironment environment)
+    internal static string SqlServerConnectionString(KeyMgmtEnvironment environment)
     {
         var store = environment.AuditStore;
         if (store is null)
@@ -86,7 +86,7 @@ public sealed class ConnectionEncryptionProbe(TimeProvider? clock = null)
             throw new KeyMgmtException(NotSqlServerErrorId, FailureKind.InvalidOperation,
                 $"Environment '{environment.Name}' keeps its audit records in {store.Provider} ({store.Target}): the connection encryption check applies to SQL Server only.",
                 "Run it for an environment whose auditStore provider is SqlServer, or pass -ConnectionString.");
-        return store.Target;
+        return store.ConnectionTarget;
     }
 
     private async Task<SqlConnectionEncryption> ProbeAsync(SqlServerConnectionTarget target, string? environment, CancellationToken cancellation)

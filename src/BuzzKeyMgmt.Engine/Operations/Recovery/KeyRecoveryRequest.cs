@@ -23,7 +23,11 @@ public sealed class KeyRecoveryRequest : KeyOperation<RecoveryRequest>
     public override KeyMgmtRole Role => KeyMgmtRole.None;
     public override string Purpose => "A recovery request";
 
-    protected internal override void Validate(OperationRun run) => RecoveryRules.RequireChangeId(run, ChangeId!);
+    protected internal override void Validate(OperationRun run)
+    {
+        Policy.OperatorInput.RequireReason(Reason);
+        RecoveryRules.RequireChangeId(run, ChangeId!);
+    }
 
     /// <summary>Recovery is for revoked keys: a key that is not Disabled or PendingDeletion, or has no revocation on record,
     /// is refused here, before the request (or any audit row) is written and before anyone is asked to approve.</summary>

@@ -11,9 +11,7 @@ internal static class RecoveryRules
     public static PolicySettings RequireChangeId(OperationRun run, string changeId)
     {
         var policy = run.Trail.Use(store => store.GetPolicy());
-        if (!policy.IsValidChangeId(changeId))
-            throw new KeyMgmtException("ChangeIdInvalid", FailureKind.InvalidArgument,
-                $"'{changeId}' is not a change id: expected the policy's pattern {policy.ChangeIdPattern}, e.g. CHG-2026-0107.");
+        OperatorInput.RequireChangeId(policy, changeId);
         return policy;
     }
 

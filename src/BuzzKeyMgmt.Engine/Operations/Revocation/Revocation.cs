@@ -34,6 +34,10 @@ public sealed class Revocation : KeyOperation<RevocationResult>
     public override string Purpose => "Revocation";
     public override bool IsEmergency => true;
 
+    /// <summary>A reason that says nothing is refused before anything is sent or written (the incident id is checked
+    /// against the policy by the caller, which reads the policy once for a whole pipeline: Revoke-EncryptionKey).</summary>
+    protected internal override void Validate(OperationRun run) => Policy.OperatorInput.RequireReason(_request.Reason);
+
     private bool AlreadyRevoked(OperationRun run) =>
         run.Target.Metadata?.KeyState is { } s && (s == KeyState.Disabled || s == KeyState.PendingDeletion);
 
@@ -79,6 +83,19 @@ public sealed class Revocation : KeyOperation<RevocationResult>
         var (reached, last) = await run.WaitForStateAsync(run.Target.KeyId, _expected).ConfigureAwait(false);
         _deletion ??= KeyStatusMapper.Utc(last.DeletionDate);
         return new ReadBack(reached, last.KeyState?.Value);
+    }
+
+    /// <summary>Throttling that outlasted the run's budget (<see cref="Aws.ThrottleBudget.Emergency"/>) is told with what to
+    /// do in Revoke-EncryptionKey's own terms.</summary>
+    protected internal override KeyMgmtException Explain(OperationRun run, Exception failure)
+    {
+        var explained = base.Explain(run, failure);
+        if (explained.ErrorId != "Throttled") return explained;
+        var key = run.Target.Display.Length > 0 ? run.Target.Display : _request.Key.Value;
+        return new KeyMgmtException(explained.ErrorId, explained.Kind, explained.Message,
+            $"Run Revoke-EncryptionKey -KeyId {key} -IncidentId {_request.IncidentId} again (Get-KeyStatus -KeyId {key} shows whether it is " +
+            "still Enabled); AWS limits the KMS request rate per account and Region, shared with every other caller there: find what else is calling it.",
+            explained.InnerException);
     }
 
     protected internal override object? Details(OperationRun run) => new

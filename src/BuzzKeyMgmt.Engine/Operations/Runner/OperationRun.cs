@@ -103,15 +103,27 @@ public sealed class OperationRun : IDisposable
     public async Task StepAsync(string name, Func<Task> step) =>
         await StepAsync<bool>(name, async () => { await step().ConfigureAwait(false); return true; }).ConfigureAwait(false);
 
+    /// <summary>An emergency's budget for retrying throttled KMS calls (<see cref="ThrottleBudget"/>, 2 minutes per run);
+    /// null for other operations, whose throttled calls end after the SDK's own retries.</summary>
+    public ThrottleBudget? Throttle { get; internal set; }
+
     /// <summary>A KMS call at the operation's quota gate with <see cref="Token"/>, told to -Verbose with its request id.
-    /// Reads go through the caller's session; <paramref name="asRole"/> uses the role session.</summary>
+    /// Reads go through the caller's session; <paramref name="asRole"/> uses the role session. An emergency run uses the
+    /// session's emergency client and retries throttled answers within <see cref="Throttle"/>, each try at the gate.</summary>
     public async Task<T> KmsAsync<T>(string operation, Func<IAmazonKeyManagementService, CancellationToken, Task<T>> call, bool asRole = false)
         where T : AmazonWebServiceResponse
     {
-        var kms = (asRole ? RoleSession ?? Session : Session).Kms;
+        var session = asRole ? RoleSession ?? Session : Session;
+        var kms = Throttle is null ? session.Kms : session.Clients.KmsEmergency();
         var token = Token;
-        await Gates.WaitAsync(operation, token).ConfigureAwait(false);
-        var response = await call(kms, token).ConfigureAwait(false);
+        async Task<T> Attempt(CancellationToken t)
+        {
+            await Gates.WaitAsync(operation, t).ConfigureAwait(false);
+            return await call(kms, t).ConfigureAwait(false);
+        }
+        var response = Throttle is null
+            ? await Attempt(token).ConfigureAwait(false)
+            : await Throttle.RunAsync(operation, Attempt, token, Say).ConfigureAwait(false);
         Say($"{operation} answered (request id {response.ResponseMetadata?.RequestId ?? "none"}).");
         return response;
     }
@@ -147,7 +159,8 @@ public sealed class OperationRun : IDisposable
     /// <summary>Reads the key back until it shows <paramref name="expected"/> (bounded; see <see cref="KeyStateWaiter"/>).</summary>
     public async Task<(bool Reached, KeyMetadata Last)> WaitForStateAsync(string keyId, KeyState expected)
     {
-        var (reached, last, reads) = await KeyStateWaiter.WaitForAsync(Session.Kms, Gates, keyId, expected, Token).ConfigureAwait(false);
+        var kms = Throttle is null ? Session.Kms : Session.Clients.KmsEmergency();
+        var (reached, last, reads) = await KeyStateWaiter.WaitForAsync(kms, Gates, keyId, expected, Token, Throttle, Say).ConfigureAwait(false);
         Say(reached ? $"Read back: {Target.Display} is {last.KeyState} ({reads} read(s))." : $"Read back: {Target.Display} still reads {last.KeyState} after {reads} reads, {expected} expected.");
         return (reached, last);
     }

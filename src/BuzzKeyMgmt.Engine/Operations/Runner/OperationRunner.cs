@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using BuzzKeyMgmt.Engine.Alerts;
 using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Aws;
 using BuzzKeyMgmt.Engine.Context;
 using BuzzKeyMgmt.Engine.Events;
 using BuzzKeyMgmt.Engine.Identity;
@@ -44,6 +45,9 @@ public sealed class OperationRunner : IDisposable
     /// <summary>How long, after a stop, a change already sent may take to finish and be read back.</summary>
     public TimeSpan GracePeriod { get; init; } = DefaultGracePeriod;
 
+    /// <summary>How long an emergency run keeps retrying throttled KMS calls (<see cref="ThrottleBudget"/>; 2 minutes).</summary>
+    public TimeSpan EmergencyThrottleBudget { get; init; } = ThrottleBudget.Emergency;
+
     public AuditTrail Trail => _trail.Value;
 
     public async Task<TResult> RunAsync<TResult>(KeyOperation<TResult> operation, CancellationToken stop)
@@ -52,6 +56,7 @@ public sealed class OperationRunner : IDisposable
             await ReconcileInterruptedAsync(stop).ConfigureAwait(false);
         using var run = new OperationRun(_session, _trail.Value, _context.Gates.For(_session.AccountId, _session.Region), _events,
             operation.SendsAlert ? _alerts.Value : null, stop, GracePeriod);
+        if (operation.IsEmergency) run.Throttle = new ThrottleBudget(EmergencyThrottleBudget);   // retried, not given up, under throttling
         try
         {
             operation.Validate(run);   // bad input: nothing is sent, nothing is written

@@ -15,7 +15,7 @@ public sealed class GetKeyAuditLogCommand : AuditCmdlet
     public string? KeyId { get; set; }
 
     [Parameter]
-    [ValidateFormat(@"^[A-Z_]{2,40}$", "an operation name in capitals, e.g. REVOKE, RECOVER, ROTATE, APPROVE")]
+    [ValidateFormat(@"^[A-Z_]{2,40}\z", "an operation name in capitals, e.g. REVOKE, RECOVER, ROTATE, APPROVE")]
     public string? Operation { get; set; }
 
     [Parameter]

@@ -14,7 +14,7 @@ namespace BuzzKeyMgmt.Cmdlets.Compliance;
 public sealed class ExportKeyComplianceReportCommand : FleetReadCmdlet
 {
     [Parameter(Mandatory = true)]
-    [Validation.ValidateFormat(@"(?i)\.html?$", "a file name ending in .html or .htm")]
+    [Validation.ValidateFormat(@"(?i)\.html?\z", "a file name ending in .html or .htm")]
     public string Path { get; set; } = "";
 
     /// <summary>Replace an existing file.</summary>

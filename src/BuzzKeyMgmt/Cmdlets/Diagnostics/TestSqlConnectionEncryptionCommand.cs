@@ -19,7 +19,7 @@ public sealed class TestSqlConnectionEncryptionCommand : KeyMgmtCmdlet
     /// <summary>The environment whose SQL Server audit store (auditStore.connectionString in the configuration file) to check.</summary>
     [Parameter(ParameterSetName = EnvironmentSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
-    [ValidateFormat("^[A-Za-z][A-Za-z0-9_-]{0,63}$", "an environment name: 1-64 letters, digits, '-' or '_', starting with a letter")]
+    [ValidateFormat(@"^[A-Za-z][A-Za-z0-9_-]{0,63}\z", "an environment name: 1-64 letters, digits, '-' or '_', starting with a letter")]
     public string? Environment { get; set; }
 
     /// <summary>A SQL Server connection string to check.</summary>

@@ -12,7 +12,7 @@ namespace BuzzKeyMgmt.Cmdlets.Identity;
 [OutputType(typeof(KeyMgmtSession))]
 public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
 {
-    private const string IdPattern = @"^[A-Za-z0-9][A-Za-z0-9._-]{1,47}$";
+    private const string IdPattern = @"^[A-Za-z0-9][A-Za-z0-9._-]{1,47}\z";
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -25,7 +25,7 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
     public string Role { get; set; } = "Admin";
 
     [Parameter]
-    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    [ValidateFormat(@"^[0-9]{6}\z", "exactly 6 digits from your MFA device (an MFA code)")]
     public string? MfaCode { get; set; }
 
     [Parameter]
@@ -37,11 +37,11 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
     public string? ProfileName { get; set; }
 
     [Parameter]
-    [ValidateFormat(@"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$", "e.g. us-east-1 (an AWS Region code)")]
+    [ValidateFormat(@"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}\z", "e.g. us-east-1 (an AWS Region code)")]
     public string? Region { get; set; }
 
     [Parameter]
-    [ValidateFormat(@"^https?://\S+$", "an absolute http(s) URL (an endpoint URL)")]
+    [ValidateEndpointUrl]
     public string? EndpointUrl { get; set; }
 
     [Parameter(ParameterSetName = "Incident")]

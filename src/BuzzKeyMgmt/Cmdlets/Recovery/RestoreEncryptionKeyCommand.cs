@@ -20,7 +20,7 @@ public sealed class RestoreEncryptionKeyCommand : RecoveryCmdlet
     public string ChangeId { get; set; } = "";
 
     [Parameter]
-    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    [ValidateFormat(@"^[0-9]{6}\z", "exactly 6 digits from your MFA device (an MFA code)")]
     public string? MfaCode { get; set; }
 
     protected override void ProcessRecord()

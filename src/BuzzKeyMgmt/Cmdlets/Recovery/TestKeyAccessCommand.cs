@@ -15,7 +15,7 @@ public sealed class TestKeyAccessCommand : RecoveryCmdlet
     public string KeyId { get; set; } = "";
 
     [Parameter]
-    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    [ValidateFormat(@"^[0-9]{6}\z", "exactly 6 digits from your MFA device (an MFA code)")]
     public string? MfaCode { get; set; }
 
     protected override void ProcessRecord()

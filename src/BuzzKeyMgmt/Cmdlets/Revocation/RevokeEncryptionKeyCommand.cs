@@ -35,7 +35,7 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
     public int? PendingWindowDays { get; set; }
 
     [Parameter]
-    [ValidateFormat(@"^\d{6}$", "exactly 6 digits from your MFA device (an MFA code)")]
+    [ValidateFormat(@"^[0-9]{6}\z", "exactly 6 digits from your MFA device (an MFA code)")]
     public string? MfaCode { get; set; }
 
     [Parameter]
@@ -55,10 +55,17 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
         _session = RequireSession(Session);
         _runner = Runner(_session);
         var policy = PolicyOrDefault(_runner.Trail);
-        if (!policy.IsValidIncidentId(IncidentId))
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(
-                    $"'{IncidentId}' is not an incident id: expected the policy's pattern {policy.IncidentIdPattern}, e.g. INC-2026-0042."),
-                "IncidentIdInvalid", ErrorCategory.InvalidArgument, IncidentId));
+        try
+        {
+            // Refused once for the whole pipeline, before any key is read or any row written.
+            Engine.Policy.OperatorInput.RequireIncidentId(policy, IncidentId);
+            Engine.Policy.OperatorInput.RequireReason(Reason);
+        }
+        catch (Engine.KeyMgmtException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message), ex.ErrorId, ErrorCategory.InvalidArgument,
+                ex.ErrorId == "ReasonInvalid" ? Reason : IncidentId) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction } });
+        }
     }
 
     protected override void ProcessRecord()

@@ -16,7 +16,7 @@ public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
     public int Count { get; set; }
 
     [Parameter]
-    [ValidatePattern(@"^alias/[a-zA-Z0-9/_-]{1,200}$")]
+    [ValidatePattern(@"^alias/[a-zA-Z0-9/_-]{1,200}\z")]
     public string AliasPrefix { get; set; } = "alias/CEK_User_";
 
     [Parameter(ParameterSetName = "RotationMix")]

@@ -1,0 +1,17 @@
+using System.Management.Automation;
+using BuzzKeyMgmt.Engine;
+
+namespace BuzzKeyMgmt;
+
+/// <summary>
+/// For the format views (Formats/*.ps1xml): text from the audit trail as it may be shown on a terminal. Control
+/// characters (ESC, CR, LF, NUL, BEL, C1 …) and bidi overrides become visible escapes (<c>\e[2J</c>, <c>\r\n</c>,
+/// <c>\u202E</c>; <see cref="DisplayText"/>), so a reason such as ESC[2J or an OSC window-title sequence does nothing in
+/// Format-Table or Format-List. Display only: the objects' properties, the store and the hash chain keep the verbatim value.
+/// </summary>
+public static class Display
+{
+    /// <summary>The value's text with unsafe characters escaped; null for null.</summary>
+    public static string? Text(object? value) =>
+        DisplayText.Neutralize(value is PSObject ps ? ps.BaseObject?.ToString() : value?.ToString());
+}
