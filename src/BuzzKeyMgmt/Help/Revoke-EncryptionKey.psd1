@@ -6,8 +6,9 @@ an audit row Started, takes the Emergency role (assumed with -MfaCode when the s
 key, reads it back until it is Disabled (bounded wait with backoff), optionally schedules its deletion (7-30 days) and
 reads back PendingDeletion, then writes the Completed row with per-step timings. A key already Disabled or
 PendingDeletion is reported and audited as already revoked. Every attempt leaves a Started and a Completed row, also
-when AWS refuses or the key is missing; when the audit store is down the rows go to the local journal, a warning says
-so and the result shows Journaled (revocation is never blocked). The incident id must match the policy's pattern and
+when AWS refuses or the key is missing; when the audit store does not take them, for any reason (down, disk full,
+corrupt, its write lock held over 3 s), the rows go to the local journal, or to the fallback journal when that fails too,
+a warning names the cause and the result shows Journaled (revocation is never blocked). The incident id must match the policy's pattern and
 the reason is required, checked before anything runs. ConfirmImpact is High: -Force skips the confirmation, never the
 MFA step. The outcome is alerted over SNS (queued in a local outbox when SNS fails).
 '@
