@@ -336,6 +336,21 @@ public sealed class BreakGlassTests : IDisposable
         Assert.False(new AuditJournal(location.FallbackJournalPath!).HasPending);
     }
 
+    [Fact]
+    public void A_store_that_cannot_even_be_opened_still_gets_a_trail_whose_emergency_rows_are_journaled()
+    {
+        using var context = new Context.KeyMgmtContext(new Context.ClientHost(() => "192.0.2.10"));
+        var location = new AuditLocation("prod", new AuditStoreReference("SqlServer", "Server=tcp:audit-db,1433;Connect Timeout=not-a-number"),
+            _dir.File("journal", "sqlserver-test.jsonl"));
+
+        var trail = context.Audit.Trail(location);   // an invalid connection string: no exception here ...
+        var row = trail.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
+
+        Assert.True(row.Journaled);   // ... and the emergency row is journaled, saying why
+        Assert.Contains("could not be opened", row.Warning);
+        Assert.Contains("connection string is invalid", row.Warning);
+    }
+
     /// <summary>A store that fails with something no one foresaw.</summary>
     public class FailingStore : DispatchProxy
     {
