@@ -99,6 +99,19 @@ public sealed class JournalQuarantineTests : IDisposable
     }
 
     [Fact]
+    public void The_replay_before_a_new_row_leaves_a_torn_tail_for_sync_to_report()
+    {
+        var waiting = _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
+        File.AppendAllText(_journal.JournalPath, "{\"Sequence\":2,\"Prev");
+
+        Assert.False(new AuditTrail(_store, _journal).Append(SampleEntries.Started("prod", SampleEntries.NewKeyId())).Journaled);
+
+        Assert.False(_store.Contains(waiting.AuditId));
+        Assert.False(File.Exists(_journal.QuarantinePath));
+        Assert.Equal(1, new AuditTrail(_store, _journal).Sync().Quarantined);
+    }
+
+    [Fact]
     public void A_missing_line_between_two_good_ones_is_reported_and_both_are_still_replayed()
     {
         for (var i = 0; i < 3; i++) _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId(), minute: i));

@@ -150,7 +150,7 @@ public sealed class AuditJournal
         {
             stream = Open(write: true);
         }
-        catch (AuditStoreException) when (File.Exists(JournalPath))
+        catch (AuditStoreException ex) when (ex is not JournalHeldException && File.Exists(JournalPath))
         {
             stream = Open(write: false);   // read-only: replay what it holds, it cannot be emptied
             writable = false;
@@ -158,9 +158,10 @@ public sealed class AuditJournal
         using (stream)
         {
             var scan = Scan(stream);
-            if (!quarantine && !scan.IsClean)
+            if (!quarantine && (!scan.IsClean || !string.IsNullOrWhiteSpace(scan.TornTail)))
                 throw new AuditStoreException(AuditErrorCodes.JournalFailure,
-                    $"The audit journal {JournalPath} has lines that cannot be verified ({scan.DescribeBadLines()}): run Sync-KeyAuditJournal to replay the others and quarantine them.");
+                    $"The audit journal {JournalPath} has lines that cannot be verified ({(scan.IsClean ? "an incomplete last line" : scan.DescribeBadLines())}): " +
+                    "run Sync-KeyAuditJournal to replay the others and quarantine them.");
             var result = replay(scan);
             if (!writable)
             {
@@ -252,10 +253,14 @@ public sealed class AuditJournal
             {
                 Thread.Sleep(Random.Shared.Next(2, 15)); // another writer holds the journal
             }
+            catch (IOException ex) when (IsHeldByAnother(ex))
+            {
+                throw new JournalHeldException(
+                    $"The audit journal {JournalPath} cannot be opened (held by another process for more than {LockWait.TotalSeconds:0.#} s): {ex.Message}", ex);
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                var held = ex is IOException io && IsHeldByAnother(io) ? $" (held by another process for more than {LockWait.TotalSeconds:0.#} s)" : "";
-                throw new AuditStoreException(AuditErrorCodes.JournalFailure, $"The audit journal {JournalPath} cannot be opened{held}: {ex.Message}", ex);
+                throw new AuditStoreException(AuditErrorCodes.JournalFailure, $"The audit journal {JournalPath} cannot be opened: {ex.Message}", ex);
             }
         }
     }
@@ -333,6 +338,9 @@ public sealed class AuditJournal
             : $"altered: its RowHash {line.RowHash} does not match its content (computed {computed})";
     }
 }
+
+/// <summary>Another process held the journal for longer than the wait allowed (waiting again will not help soon).</summary>
+internal sealed class JournalHeldException(string message, Exception inner) : AuditStoreException(AuditErrorCodes.JournalFailure, message, inner);
 
 /// <summary>One line a drain could not verify, as kept in the quarantine file (JSON Lines next to the journal).</summary>
 public sealed record QuarantinedLine(DateTimeOffset QuarantinedAtUtc, string Journal, int Line, string Reason, string Text)
