@@ -10,6 +10,8 @@ public enum ChainBreak
     PreviousHashMismatch,
     /// <summary>RowHash does not match the row's content (the row was altered).</summary>
     RowHashMismatch,
+    /// <summary>A line of a journal is not a row at all (unreadable): it was corrupted, or something else was written there.</summary>
+    UnreadableRow,
 }
 
 /// <summary>Result of walking a hash chain in Sequence order. Ready for PowerShell output.</summary>

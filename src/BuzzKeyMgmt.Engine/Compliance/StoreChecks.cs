@@ -1,9 +1,11 @@
 using BuzzKeyMgmt.Engine.Alerts;
 using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Audit.Journal;
 
 namespace BuzzKeyMgmt.Engine.Compliance;
 
-/// <summary>The store-level checks: the audit chain intact, nothing left unsynced (journal rows, queued alerts), and a
+/// <summary>The store-level checks: the audit chain intact, nothing left unsynced (journal rows, queued alerts, journal
+/// lines that cannot be verified or were quarantined), and a
 /// passing drill within the last 90 days (NotApplicable until the first drill is recorded).</summary>
 public static class StoreChecks
 {
@@ -35,11 +37,14 @@ public static class StoreChecks
         int journal, alerts;
         try
         {
-            journal = trail.Journal.HasPending ? trail.Journal.ReadAll().Count : 0;
+            var health = JournalHealth.Inspect(trail.Journals);   // never throws: a journal that cannot be read is a problem
+            journal = health.Waiting;
             alerts = outbox?.ReadAll().Count ?? 0;
-            Add(ComplianceChecks.NothingUnsynced, journal + alerts == 0 ? ComplianceStatus.Pass : ComplianceStatus.Fail,
-                journal + alerts == 0 ? "no journal rows or queued alerts waiting"
-                    : $"{journal} journal row(s) and {alerts} queued alert(s) wait: run Sync-KeyAuditJournal");
+            var detail = new List<string>();
+            if (journal + alerts > 0) detail.Add($"{journal} journal row(s) and {alerts} queued alert(s) wait: run Sync-KeyAuditJournal");
+            detail.AddRange(health.Problems);
+            Add(ComplianceChecks.NothingUnsynced, detail.Count == 0 ? ComplianceStatus.Pass : ComplianceStatus.Fail,
+                detail.Count == 0 ? "no journal rows or queued alerts waiting" : string.Join("; ", detail));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AuditStoreException)
         {

@@ -3,7 +3,8 @@ using BuzzKeyMgmt.Engine.Audit.Journal;
 
 namespace BuzzKeyMgmt.Engine.Diagnostics;
 
-/// <summary>The environment's audit store: reachable, schema version, hash chain intact, journal rows waiting.</summary>
+/// <summary>The environment's audit store: reachable, schema version, hash chain intact; its journals: rows waiting, lines
+/// that cannot be verified, lines quarantined.</summary>
 internal static class AuditChecks
 {
     public static IEnumerable<EnvironmentCheck> Run(AuditStores stores, string environmentName)
@@ -45,10 +46,22 @@ internal static class AuditChecks
                 }
             }
         }
-        var journal = new AuditJournal(located.JournalPath);
-        checks.Add(journal.HasPending
-            ? EnvironmentCheck.Warn("Audit journal", $"{journal.ReadAll().Count} row(s) waiting in {journal.JournalPath}: run Sync-KeyAuditJournal")
-            : EnvironmentCheck.Pass("Audit journal", "no rows waiting"));
+        checks.Add(JournalCheck(located));
         return checks;
+    }
+
+    /// <summary>"Audit journal": Fail when a journal (local or fallback) cannot be read, holds lines that cannot be
+    /// verified, or earlier syncs quarantined lines; Warn when verifiable rows wait; never throws.</summary>
+    internal static EnvironmentCheck JournalCheck(AuditLocation located)
+    {
+        var journals = new List<AuditJournal> { new(located.JournalPath) };
+        if (AuditStores.Fallback(located, JournalHealth.CheckLockWait) is { } fallback) journals.Add(fallback);
+        var health = JournalHealth.Inspect(journals);
+        var waits = health.Waiting > 0 ? $"{health.DescribeWaits()}: run Sync-KeyAuditJournal" : null;
+        if (health.HasProblems)
+            return EnvironmentCheck.Fail("Audit journal", string.Join("; ", waits is null ? health.Problems : [.. health.Problems, waits]));
+        return waits is not null
+            ? EnvironmentCheck.Warn("Audit journal", waits)
+            : EnvironmentCheck.Pass("Audit journal", "no rows waiting");
     }
 }

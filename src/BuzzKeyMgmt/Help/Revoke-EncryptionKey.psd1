@@ -6,12 +6,13 @@ an audit row Started, takes the Emergency role (assumed with -MfaCode when the s
 key, reads it back until it is Disabled (bounded wait with backoff), optionally schedules its deletion (7-30 days) and
 reads back PendingDeletion, then writes the Completed row with per-step timings. A key already Disabled or
 PendingDeletion is reported and audited as already revoked. Every attempt leaves a Started and a Completed row, also
-when AWS refuses or the key is missing; when the audit store is down the rows go to the local journal, a warning says
-so and the result shows Journaled (revocation is never blocked). The incident id must match the policy's pattern as a
-whole, in printable ASCII (no trailing newline, no full-width digits), and the reason must have a visible character;
-both are checked before anything runs. A throttled KMS call is retried for up to 2 minutes per key (pauses doubling
-from 200 ms to 10 s, with jitter) before the key fails as Throttled. ConfirmImpact is High: -Force skips the
-confirmation, never the MFA step. The outcome is alerted over SNS (queued in a local outbox when SNS fails).
+when AWS refuses or the key is missing; when the audit store does not take them, for any reason (down, disk full,
+corrupt, its write lock held over 3 s), the rows go to the local journal, or to the fallback journal when that fails too,
+a warning names the cause and the result shows Journaled (revocation is never blocked). The incident id must match the
+policy's pattern as a whole, in printable ASCII (no trailing newline, no full-width digits), and the reason must have a
+visible character; both are checked before anything runs. A throttled KMS call is retried for up to 2 minutes per key
+(pauses doubling from 200 ms to 10 s, with jitter) before the key fails as Throttled. ConfirmImpact is High: -Force
+skips the confirmation, never the MFA step. The outcome is alerted over SNS (queued in a local outbox when SNS fails).
 '@
     Parameters  = @{
         KeyId             = 'The key to revoke: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyStatus output binds by KeyId).'

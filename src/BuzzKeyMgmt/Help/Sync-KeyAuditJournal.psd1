@@ -1,7 +1,7 @@
 @{
-    Synopsis    = 'Replays the local audit journal into the store.'
-    Description = 'When the audit store could not be reached, emergency revocations wrote their rows to a durable local journal. Sync replays them in order, idempotently by AuditId (running it twice adds nothing), after which the store''s chain is verified. Alerts that SNS refused wait in the environment''s outbox; with a session connected to that environment they are delivered too, each once.'
+    Synopsis    = 'Replays the local and fallback audit journals into the store.'
+    Description = 'When the audit store could not take a row, emergency revocations wrote their rows to a durable local journal, or to the fallback journal when that failed too. Sync replays every row that verifies, from both journals in time order, idempotently by AuditId (running it twice adds nothing), after which the store''s chain is verified. A line it cannot verify (unreadable, altered, invalid) never keeps the other rows out: it is moved to <journal>.quarantine with its line number and reason, counted in Quarantined and named in a warning. Alerts that SNS refused wait in the environment''s outbox; with a session connected to that environment they are delivered too, each once.'
     Parameters  = @{ Environment = 'The environment whose store and journal to sync; default: the current session''s, else the embedded default.' }
-    Outputs     = 'AuditSyncResult: JournalRows, Replayed, AlreadyPresent, StoreChain.'
+    Outputs     = 'AuditSyncResult: JournalRows, Replayed, AlreadyPresent, Quarantined, QuarantinedLines (Journal, Line, Reason, Text), QuarantinePaths, Journals, Problems, StoreChain.'
     Examples    = @( @{ Title = 'After the audit database is back'; Code = 'Sync-KeyAuditJournal -Verbose'; Remarks = 'Says how many rows were replayed and whether the chain is intact.'; Setup = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName' } )
 }

@@ -164,21 +164,28 @@ public sealed class AuditTrailTests : IDisposable
     }
 
     [Fact]
-    public void An_altered_journal_is_detected_and_not_replayed()
+    public void An_altered_line_is_detected_quarantined_and_the_other_rows_replayed()
     {
-        _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
-        _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
+        var first = _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
+        _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()) with { Reason = "to be altered" });
+        var third = _journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));
         var text = File.ReadAllText(_journal.JournalPath);
-        File.WriteAllText(_journal.JournalPath, text.Replace("leaked credentials", "routine clean-up"));
+        File.WriteAllText(_journal.JournalPath, text.Replace("to be altered", "routine clean-up"));
 
         var verification = _journal.Verify();
         Assert.Equal(ChainBreak.RowHashMismatch, verification.Break);
-        Assert.Equal(1, verification.BrokenSequence);
+        Assert.Equal(2, verification.BrokenSequence);
 
-        var error = Assert.Throws<AuditStoreException>(() => new AuditTrail(_store, _journal).Sync());
-        Assert.Equal(AuditErrorCodes.JournalFailure, error.Code);
-        Assert.Equal(2, _journal.ReadAll().Count); // kept for investigation
-        Assert.Equal(0, _store.VerifyChain().RowsChecked);
+        var sync = new AuditTrail(_store, _journal).Sync();
+        Assert.Equal((2, 2, 0), (sync.JournalRows, sync.Replayed, sync.AlreadyPresent));
+        var bad = Assert.Single(sync.QuarantinedLines);
+        Assert.Equal(2, bad.Line);
+        Assert.StartsWith("altered", bad.Reason);
+        Assert.Contains("routine clean-up", bad.Text);
+        Assert.Equal([first.AuditId, third.AuditId], _store.ReadChain().Select(r => r.AuditId));
+        Assert.False(_journal.HasPending);
+        Assert.Equal(2, Assert.Single(_journal.ReadQuarantine()).Line);   // kept for investigation, with its line number
+        Assert.Empty(sync.Problems);   // the third line still links to the altered one's recorded hash
     }
 
     [Fact]
@@ -188,6 +195,12 @@ public sealed class AuditTrailTests : IDisposable
         File.AppendAllText(_journal.JournalPath, "not json\n");
         var error = Assert.Throws<AuditStoreException>(() => _journal.ReadAll());
         Assert.Equal(AuditErrorCodes.JournalFailure, error.Code);
-        Assert.Contains("unreadable line", error.Message);
+        Assert.Contains("unreadable line (line 2", error.Message);
+        var scan = _journal.Scan();   // the tolerant read names it and keeps the rest
+        Assert.Single(scan.Rows);
+        Assert.Equal(2, Assert.Single(scan.BadLines).Line);
+        var verification = _journal.Verify();
+        Assert.Equal((ChainBreak.UnreadableRow, 1L), (verification.Break, verification.RowsChecked));
+        Assert.Contains("line 2", verification.Problem);
     }
 }

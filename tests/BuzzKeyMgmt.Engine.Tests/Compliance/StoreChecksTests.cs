@@ -65,6 +65,25 @@ public sealed class StoreChecksTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_line_that_cannot_be_verified_fails_the_check_naming_it_and_the_rows_behind_it_still_count()
+    {
+        _trail.Journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()) with { IsEmergency = true });
+        File.AppendAllText(_trail.Journal.JournalPath, "garbage\n");
+        _trail.Journal.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()) with { IsEmergency = true });
+
+        var unsynced = Judge()[ComplianceChecks.NothingUnsynced];
+
+        Assert.Equal(ComplianceStatus.Fail, unsynced.Status);
+        Assert.Contains("2 journal row(s) and 0 queued alert(s) wait", unsynced.Detail);
+        Assert.Contains("line 2: unreadable", unsynced.Detail);
+
+        _trail.Sync();   // replays the two rows and quarantines line 2: still not in the store, still a finding
+        var quarantined = Judge()[ComplianceChecks.NothingUnsynced];
+        Assert.Equal(ComplianceStatus.Fail, quarantined.Status);
+        Assert.Contains($"1 line(s) quarantined in {_trail.Journal.QuarantinePath}", quarantined.Detail);
+    }
+
+    [Fact]
     public void An_altered_row_breaks_the_chain_and_fails_the_check()
     {
         var row = _store.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace BuzzKeyMgmt.Engine.Audit.Journal;
 
@@ -6,11 +7,15 @@ namespace BuzzKeyMgmt.Engine.Audit.Journal;
 /// Durable local journal for audit rows that could not reach the store: JSON Lines, hash-chained with the same
 /// canonical form as the store (journal-local Sequence from 1), each append flushed to disk (Flush(true)) before it
 /// returns. A torn last line (a crash mid-write, never acknowledged) is ignored on read and cut off on the next append.
-/// Processes share the file through an exclusive open with retries.
+/// A line that cannot be verified (unreadable, altered, invalid) never hides the others: an append chains after the last
+/// line that parsed, and a drain replays every verifiable row and moves the bad lines to <see cref="QuarantinePath"/>
+/// with their line numbers and reasons. Processes share the file through an exclusive open, waited for at most
+/// <see cref="LockWait"/>.
 /// </summary>
 public sealed class AuditJournal
 {
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+    /// <summary>How long an open waits for another process holding the journal, by default.</summary>
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromSeconds(30);
 
     public AuditJournal(string path)
     {
@@ -20,6 +25,16 @@ public sealed class AuditJournal
     }
 
     public string JournalPath { get; }
+
+    /// <summary>Where a drain moves the lines it could not verify: the journal's path + ".quarantine".</summary>
+    public string QuarantinePath => JournalPath + ".quarantine";
+
+    /// <summary>How long an open waits while another process holds the journal before it fails.</summary>
+    public TimeSpan LockWait { get; init; } = DefaultLockWait;
+
+    /// <summary>The journal's folder must be private to this user (a fallback journal under a shared temporary folder): on
+    /// Unix it is created owner-only, and a folder (or its parent) that is a link or writable by group or others is refused.</summary>
+    public bool RequirePrivateFolder { get; init; }
 
     /// <summary>True when the journal holds at least one complete line.</summary>
     public bool HasPending
@@ -31,56 +46,194 @@ public sealed class AuditJournal
         }
     }
 
+    /// <summary>True when earlier drains quarantined lines (they are not in the store: someone must look at them).</summary>
+    public bool HasQuarantine
+    {
+        get
+        {
+            var info = new FileInfo(QuarantinePath);
+            return info.Exists && info.Length > 0;
+        }
+    }
+
     /// <summary>Appends one entry at the end of the journal chain, durably. Returns it with its journal position.</summary>
-    public AuditRecord Append(AuditEntry entry)
+    public AuditRecord Append(AuditEntry entry) => Append(entry, out _);
+
+    /// <summary>Appends one entry after the last line that parsed (lines that cannot be verified are left for the drain to
+    /// quarantine, and reported in <paramref name="before"/>), durably.</summary>
+    public AuditRecord Append(AuditEntry entry, out JournalScan before)
     {
         var normalized = AuditEntryRules.Normalize(entry);
-        using var stream = OpenExclusive();
-        var (lines, validLength) = ReadLines(stream);
-        stream.SetLength(validLength); // drop a torn last line
-        var last = lines.Count == 0 ? null : lines[^1];
-        var sequence = (last?.Sequence ?? 0) + 1;
-        var previous = last?.RowHash ?? AuditHasher.GenesisHash;
-        var line = new JournalLine(sequence, previous, AuditHasher.ComputeRowHash(normalized, sequence, previous), normalized);
-        stream.Seek(0, SeekOrigin.End);
-        var bytes = Encoding.UTF8.GetBytes(line.Serialize() + "\n");
-        stream.Write(bytes);
-        stream.Flush(flushToDisk: true);
-        return line.ToRecord();
+        using var stream = Open(write: true);
+        before = Scan(stream);
+        try
+        {
+            stream.SetLength(before.ValidLength); // drop a torn last line
+            var last = before.LastParsed;
+            var sequence = (last?.Sequence ?? 0) + 1;
+            var previous = last?.RowHash ?? AuditHasher.GenesisHash;
+            var line = new JournalLine(sequence, previous, AuditHasher.ComputeRowHash(normalized, sequence, previous), normalized);
+            stream.Seek(0, SeekOrigin.End);
+            var bytes = Encoding.UTF8.GetBytes(line.Serialize() + "\n");
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+            return line.ToRecord();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A partial write is a torn tail: ignored on read and cut off by the next append.
+            throw new AuditStoreException(AuditErrorCodes.JournalFailure, $"The audit journal {JournalPath} cannot be written: {ex.Message}", ex);
+        }
     }
 
-    /// <summary>Every complete journal row in journal order.</summary>
+    /// <summary>Every complete journal row in journal order; a line that is not a journal row is an error (see
+    /// <see cref="Scan()"/> for a read that reports such lines instead).</summary>
     public IReadOnlyList<AuditRecord> ReadAll()
     {
-        if (!File.Exists(JournalPath)) return [];
-        using var stream = OpenExclusive();
-        return ReadLines(stream).Lines.Select(l => l.ToRecord()).ToList();
+        var scan = Scan();
+        var unreadable = scan.BadLines.FirstOrDefault(b => scan.Parsed.All(p => p.Line != b.Line));
+        if (unreadable is not null)
+            throw new AuditStoreException(AuditErrorCodes.JournalFailure,
+                $"The audit journal {JournalPath} has an unreadable line ({unreadable}): it was altered or corrupted.");
+        return scan.Parsed.Select(p => p.Parsed.ToRecord()).ToList();
     }
 
-    /// <summary>Checks the journal's own hash chain.</summary>
-    public ChainVerification Verify() => ChainVerifier.Verify(ReadAll());
+    /// <summary>Reads the journal (shared with other readers) and reports every row that verifies and every line that
+    /// does not, with line numbers. A missing file is an empty journal.</summary>
+    public JournalScan Scan()
+    {
+        if (!File.Exists(JournalPath)) return JournalScan.Empty(JournalPath);
+        using var stream = Open(write: false);
+        return Scan(stream);
+    }
+
+    /// <summary>Checks the journal's own hash chain; a line that is not a journal row breaks it there.</summary>
+    public ChainVerification Verify()
+    {
+        var scan = Scan();
+        (int Line, string Reason)? unreadable = null;
+        IEnumerable<AuditRecord> RowsUntilUnreadable()
+        {
+            var parsed = scan.Parsed.ToDictionary(p => p.Line, p => p.Parsed);
+            foreach (var bad in scan.BadLines.Where(b => !parsed.ContainsKey(b.Line)))
+            {
+                unreadable = (bad.Line, bad.Reason);
+                break;
+            }
+            foreach (var (line, row) in scan.Parsed)
+            {
+                if (unreadable is { } u && line > u.Line) yield break;
+                yield return row.ToRecord();
+            }
+        }
+        var chain = ChainVerifier.Verify(RowsUntilUnreadable().ToList());
+        if (!chain.IsValid || unreadable is not { } first) return chain;
+        return ChainVerifier.Broken(chain.LastSequence + 1, null, chain.RowsChecked, ChainBreak.UnreadableRow, chain.LastSequence + 1,
+            chain.LastRowHash, $"line {first.Line} is not a journal row ({first.Reason}).");
+    }
 
     /// <summary>
-    /// Runs <paramref name="replay"/> over the journal rows while holding the journal exclusively; when it returns
-    /// normally the journal is emptied (the rows are in the store). An exception leaves the journal untouched.
+    /// Holds the journal exclusively and runs <paramref name="replay"/> over what it holds; when that returns normally, the
+    /// lines that do not verify (and a torn tail) are appended to <see cref="QuarantinePath"/> with their line numbers and
+    /// reasons, durably, and the journal is emptied. With <paramref name="quarantine"/> false, a journal with such lines
+    /// is not replayed at all (left for an explicit Sync). An exception from <paramref name="replay"/> leaves the journal
+    /// untouched. A journal that can be read but not written (a read-only folder) is replayed and kept, and
+    /// <paramref name="problem"/> says so.
     /// </summary>
-    public T Drain<T>(Func<IReadOnlyList<AuditRecord>, T> replay)
+    public T Drain<T>(Func<JournalScan, T> replay, bool quarantine = true, Action<string>? problem = null,
+        Action<QuarantinedLine>? quarantined = null)
     {
-        if (!File.Exists(JournalPath)) return replay([]);
-        using var stream = OpenExclusive();
-        var rows = ReadLines(stream).Lines.Select(l => l.ToRecord()).ToList();
-        var result = replay(rows);
-        stream.SetLength(0);
-        stream.Flush(flushToDisk: true);
-        return result;
+        if (!File.Exists(JournalPath)) return replay(JournalScan.Empty(JournalPath));
+        FileStream stream;
+        var writable = true;
+        try
+        {
+            stream = Open(write: true);
+        }
+        catch (AuditStoreException ex) when (ex is not JournalHeldException && File.Exists(JournalPath))
+        {
+            stream = Open(write: false);   // read-only: replay what it holds, it cannot be emptied
+            writable = false;
+        }
+        using (stream)
+        {
+            var scan = Scan(stream);
+            if (!quarantine && (!scan.IsClean || !string.IsNullOrWhiteSpace(scan.TornTail)))
+                throw new AuditStoreException(AuditErrorCodes.JournalFailure,
+                    $"The audit journal {JournalPath} has lines that cannot be verified ({(scan.IsClean ? "an incomplete last line" : scan.DescribeBadLines())}): " +
+                    "run Sync-KeyAuditJournal to replay the others and quarantine them.");
+            var result = replay(scan);
+            if (!writable)
+            {
+                problem?.Invoke($"The audit journal {JournalPath} cannot be written (its rows were replayed; it is kept, and its rows are skipped by AuditId next time).");
+                return result;
+            }
+            var toQuarantine = scan.BadLines.ToList();
+            if (!string.IsNullOrWhiteSpace(scan.TornTail))
+                toQuarantine.Add(new JournalBadLine(scan.LineCount + 1, "incomplete last line (a write that never finished)", scan.TornTail));
+            if (toQuarantine.Count > 0)
+            {
+                IReadOnlyList<QuarantinedLine> moved;
+                try
+                {
+                    moved = WriteQuarantine(toQuarantine);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    problem?.Invoke($"The lines that cannot be verified could not be moved to {QuarantinePath} ({ex.Message}): the journal {JournalPath} is kept (its good rows are skipped by AuditId next time).");
+                    return result;
+                }
+                foreach (var line in moved) quarantined?.Invoke(line);
+            }
+            stream.SetLength(0);
+            stream.Flush(flushToDisk: true);
+            return result;
+        }
     }
 
-    private FileStream OpenExclusive()
+    /// <summary>The lines earlier drains quarantined, in the order they were moved.</summary>
+    public IReadOnlyList<QuarantinedLine> ReadQuarantine()
+    {
+        if (!File.Exists(QuarantinePath)) return [];
+        var lines = new List<QuarantinedLine>();
+        foreach (var text in File.ReadLines(QuarantinePath))
+        {
+            if (text.Length == 0) continue;
+            try
+            {
+                lines.Add(JsonSerializer.Deserialize<QuarantinedLine>(text, QuarantinedLine.Options)
+                          ?? new QuarantinedLine(default, JournalPath, 0, "unreadable quarantine entry", text));
+            }
+            catch (JsonException)
+            {
+                lines.Add(new QuarantinedLine(default, JournalPath, 0, "unreadable quarantine entry", text));
+            }
+        }
+        return lines;
+    }
+
+    private IReadOnlyList<QuarantinedLine> WriteQuarantine(IReadOnlyList<JournalBadLine> lines)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var moved = lines.Select(l => new QuarantinedLine(now, JournalPath, l.Line, l.Reason, l.Text)).ToList();
+        var text = new StringBuilder();
+        foreach (var line in moved) text.Append(JsonSerializer.Serialize(line, QuarantinedLine.Options)).Append('\n');
+        using var quarantine = new FileStream(QuarantinePath, FileMode.Append, FileAccess.Write, FileShare.Read, 0);
+        quarantine.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        quarantine.Flush(flushToDisk: true);
+        return moved;
+    }
+
+    private FileStream Open(bool write)
     {
         var directory = Path.GetDirectoryName(JournalPath);
         try
         {
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                if (RequirePrivateFolder) PrivateFolder.Ensure(directory);
+                else if (write) Directory.CreateDirectory(directory);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -91,11 +244,19 @@ public sealed class AuditJournal
         {
             try
             {
-                return new FileStream(JournalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.None);
+                // Unbuffered: a failed write (no space) fails in Write itself, and nothing is left to fail again on dispose.
+                return write
+                    ? new FileStream(JournalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 0, FileOptions.None)
+                    : new FileStream(JournalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(JournalPath))
+            catch (IOException ex) when (IsHeldByAnother(ex) && DateTime.UtcNow < deadline && File.Exists(JournalPath))
             {
                 Thread.Sleep(Random.Shared.Next(2, 15)); // another writer holds the journal
+            }
+            catch (IOException ex) when (IsHeldByAnother(ex))
+            {
+                throw new JournalHeldException(
+                    $"The audit journal {JournalPath} cannot be opened (held by another process for more than {LockWait.TotalSeconds:0.#} s): {ex.Message}", ex);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -104,27 +265,85 @@ public sealed class AuditJournal
         }
     }
 
-    /// <summary>Complete lines and the byte length they cover (a torn tail is excluded).</summary>
-    private (List<JournalLine> Lines, long ValidLength) ReadLines(FileStream stream)
+    /// <summary>A sharing violation (another process holds the file), as opposed to a file that cannot be opened at all
+    /// (read-only file system, no space, missing folder): only the first is worth waiting for.</summary>
+    private static bool IsHeldByAnother(IOException ex) =>
+        ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
+        && (OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) is 32 or 33 : ex.HResult is 11 or 35 /* EWOULDBLOCK from flock: Linux, macOS */ || ex.Message.Contains("being used by another process", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Complete lines, classified, and the byte length they cover (a torn tail is excluded).</summary>
+    private JournalScan Scan(FileStream stream)
     {
         stream.Seek(0, SeekOrigin.Begin);
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
-        var lines = new List<JournalLine>();
+        var parsed = new List<(int, JournalLine)>();
+        var rows = new List<JournalRow>();
+        var bad = new List<JournalBadLine>();
+        var gaps = new List<string>();
+        JournalLine? previous = null;
+        int previousLine = 0, lineNumber = 0;
         long start = 0;
         for (long i = 0; i < bytes.Length; i++)
         {
             if (bytes[i] != (byte)'\n') continue;
-            var text = Encoding.UTF8.GetString(bytes, (int)start, (int)(i - start));
-            if (text.Length > 0)
-            {
-                var line = JournalLine.TryParse(text)
-                    ?? throw new AuditStoreException(AuditErrorCodes.JournalFailure,
-                        $"The audit journal {JournalPath} has an unreadable line at byte {start}: it was altered or corrupted.");
-                lines.Add(line);
-            }
+            lineNumber++;
+            var text = Encoding.UTF8.GetString(bytes, (int)start, (int)(i - start)).TrimEnd('\r');
             start = i + 1;
+            if (text.Length == 0) continue;
+            var line = JournalLine.TryParse(text);
+            if (line is null)
+            {
+                bad.Add(new JournalBadLine(lineNumber, "unreadable: not a journal line", text));
+                continue;
+            }
+            parsed.Add((lineNumber, line));
+            var problem = Check(line);
+            if (problem is not null)
+            {
+                bad.Add(new JournalBadLine(lineNumber, problem, text));
+            }
+            else
+            {
+                rows.Add(new JournalRow(lineNumber, line.ToRecord()));
+                var expected = previous?.RowHash ?? AuditHasher.GenesisHash;
+                if (!string.Equals(line.PreviousHash, expected, StringComparison.Ordinal) || line.Sequence != (previous?.Sequence ?? 0) + 1)
+                    gaps.Add(previous is null
+                        ? $"line {lineNumber} does not start the chain (Sequence {line.Sequence}): earlier lines are missing"
+                        : $"line {lineNumber} does not follow line {previousLine} (Sequence {previous.Sequence} → {line.Sequence}): a line between them is missing or out of order");
+            }
+            previous = line;
+            previousLine = lineNumber;
         }
-        return (lines, start);
+        var torn = start < bytes.Length ? Encoding.UTF8.GetString(bytes, (int)start, bytes.Length - (int)start) : null;
+        return new JournalScan(JournalPath, parsed, rows, bad, gaps, lineNumber, start, torn);
     }
+
+    /// <summary>Why a parsed line cannot be replayed (null when it verifies on its own).</summary>
+    private static string? Check(JournalLine line)
+    {
+        AuditEntry normalized;
+        try
+        {
+            normalized = AuditEntryRules.Normalize(line.Entry);
+        }
+        catch (AuditStoreException ex)
+        {
+            return $"invalid entry: {ex.Message}";
+        }
+        if (line.Sequence < 1) return $"invalid Sequence {line.Sequence}";
+        var computed = AuditHasher.ComputeRowHash(normalized, line.Sequence, line.PreviousHash);
+        return string.Equals(computed, line.RowHash, StringComparison.Ordinal)
+            ? null
+            : $"altered: its RowHash {line.RowHash} does not match its content (computed {computed})";
+    }
+}
+
+/// <summary>Another process held the journal for longer than the wait allowed (waiting again will not help soon).</summary>
+internal sealed class JournalHeldException(string message, Exception inner) : AuditStoreException(AuditErrorCodes.JournalFailure, message, inner);
+
+/// <summary>One line a drain could not verify, as kept in the quarantine file (JSON Lines next to the journal).</summary>
+public sealed record QuarantinedLine(DateTimeOffset QuarantinedAtUtc, string Journal, int Line, string Reason, string Text)
+{
+    internal static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 }

@@ -39,6 +39,9 @@ public sealed class SqlServerAuditStore : AdoAuditStore
 
     public override string Provider => "SqlServer";
 
+    /// <summary>How long an append waits for the chain lock another writer holds (sp_getapplock's timeout).</summary>
+    public TimeSpan ChainLockWait { get; init; } = TimeSpan.FromSeconds(30);
+
     public override string Target { get; }
 
     protected override IReadOnlyList<MigrationScript> Scripts => AllScripts.Value;
@@ -115,13 +118,15 @@ public sealed class SqlServerAuditStore : AdoAuditStore
     protected override void LockChain(DbConnection connection, DbTransaction transaction)
     {
         using var command = (SqlCommand)Command(connection, transaction, "sys.sp_getapplock",
-            ("@Resource", ChainLockResource), ("@LockMode", "Exclusive"), ("@LockOwner", "Transaction"), ("@LockTimeout", 30000));
+            ("@Resource", ChainLockResource), ("@LockMode", "Exclusive"), ("@LockOwner", "Transaction"), ("@LockTimeout", (int)ChainLockWait.TotalMilliseconds));
         command.CommandType = CommandType.StoredProcedure;
         var result = command.Parameters.Add("@Result", SqlDbType.Int);
         result.Direction = ParameterDirection.ReturnValue;
         command.ExecuteNonQuery();
         if (result.Value is int code && code < 0)
-            throw new AuditStoreException(AuditErrorCodes.ChainConflict, $"Could not take the audit chain lock (sp_getapplock returned {code}).");
+            throw new AuditStoreException(AuditErrorCodes.ChainConflict, code == -1
+                ? $"Could not take the audit chain lock within {ChainLockWait.TotalSeconds:0.#} s: another writer holds it (sp_getapplock returned -1)."
+                : $"Could not take the audit chain lock (sp_getapplock returned {code}).");
     }
 
     protected override void LockForMigration(DbConnection connection, DbTransaction transaction)

@@ -17,7 +17,10 @@ public sealed class SqliteAuditStore : AdoAuditStore
     private readonly string _readWrite;
     private readonly string _readWriteCreate;
 
-    public SqliteAuditStore(string databasePath, int busyTimeoutSeconds = 30)
+    /// <summary>How long a write waits for another connection's write lock, unless told otherwise.</summary>
+    public const int DefaultBusyTimeoutSeconds = 30;
+
+    public SqliteAuditStore(string databasePath, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds)
         : base(new ConnectionSecrets(""))
     {
         if (string.IsNullOrWhiteSpace(databasePath))
@@ -151,7 +154,7 @@ public sealed class SqliteAuditStore : AdoAuditStore
     protected override Guid ReadGuid(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
 
     protected override bool IsUnavailable(Exception ex) =>
-        ex is SqliteException { SqliteErrorCode: 14 or 10 or 26 or 8 } or IOException; // CANTOPEN, IOERR, NOTADB, READONLY
+        ex is SqliteException { SqliteErrorCode: 14 or 10 or 26 or 8 or 5 or 6 or 13 } or IOException; // CANTOPEN, IOERR, NOTADB, READONLY, BUSY, LOCKED, FULL
 
     protected override bool IsUniqueViolation(DbException ex) =>
         ex is SqliteException { SqliteErrorCode: 19 } s && s.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase)

@@ -8,7 +8,7 @@ namespace BuzzKeyMgmt.Engine.Operations.Reconciliation;
 /// Finds operations that began and never ended and reconciles them. Run on the next use of the store (before a
 /// non-emergency operation, at most every <see cref="AuditStores.ReconcileEvery"/> per environment; after
 /// Sync-KeyAuditJournal) and by Test-KeyAuditIntegrity. Never before an emergency: break-glass is never delayed.
-/// While the local journal holds rows the store has not taken, nothing is reconciled (the missing Completed row may be
+/// While the local or fallback journal holds rows the store has not taken, nothing is reconciled (the missing Completed row may be
 /// waiting there).
 /// </summary>
 public static class InterruptedOperations
@@ -25,7 +25,7 @@ public static class InterruptedOperations
     /// <summary>The same, for an environment and a time of one's own (no session: to list, not to reconcile).</summary>
     public static IReadOnlyList<AuditRecord> Find(AuditTrail trail, string environment, DateTimeOffset now, TimeSpan olderThan)
     {
-        if (trail.Journal.HasPending) return [];
+        if (trail.HasPendingJournal) return [];
         return trail.Use(store => store.FindInterrupted(environment, now - olderThan, MaxPerPass))
             .Where(r => !string.IsNullOrEmpty(r.KeyId) && r.Operation != AuditOperations.Reconcile).ToList();
     }

@@ -13,7 +13,7 @@ namespace BuzzKeyMgmt.Engine.Operations.Runner;
 /// the operator and OS user in OperatorName. Where (host, address) come from the context's <see cref="ClientHost"/>;
 /// what and why from the operation. A Started row may go to the journal only for an emergency (any other operation is
 /// refused without it); a Completed row always may, because by then a change may have been made and must not go
-/// unrecorded. Journaling warns once per operation.
+/// unrecorded. Journaling warns once per operation (again when the Completed row went to another journal than the Started row).
 /// </summary>
 public sealed class OperationAudit
 {
@@ -73,11 +73,15 @@ public sealed class OperationAudit
         var result = _trail.Append(entry with { OccurredAtUtc = Clock.GetUtcNow() }, allowJournal);
         if (result.Journaled)
         {
-            if (!Journaled && result.Warning is not null) _warn(result.Warning);   // one warning per operation
+            // One warning per operation and journal: a Completed row that went elsewhere than its Started row says so.
+            if (result.Warning is not null && (!Journaled || result.JournalPath != _warnedJournal)) _warn(result.Warning);
+            _warnedJournal = result.JournalPath;
             Journaled = true;
         }
         return result.Record;
     }
+
+    private string? _warnedJournal;
 
     private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -99,10 +99,12 @@ public sealed class OperationRunner : IDisposable
             }
         }
 
-        WriteStarted(operation, run);
         KeyMgmtException? failure = null;
+        OperationFailedException? refused = null;
         try
         {
+            refused = WriteStarted(operation, run);   // inside the try: nothing the audit trail throws escapes unhandled
+            if (refused is not null) throw refused;
             if (resolveFailure is not null) ExceptionDispatchInfo.Throw(resolveFailure);
             if (run.Target.Metadata is null && operation.Key is not null) throw operation.NotFound(run);
             await operation.CheckAsync(run).ConfigureAwait(false);
@@ -129,7 +131,7 @@ public sealed class OperationRunner : IDisposable
             run.Stopped = true;
             failure = await AfterStopAsync(operation, run).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!ReferenceEquals(ex, refused))
         {
             failure = operation.Explain(run, ex);
         }
@@ -204,23 +206,26 @@ public sealed class OperationRunner : IDisposable
             "Check the key with Get-KeyStatus and run the operation again to finish it.");
     }
 
-    /// <summary>The Started row. Refused (nothing more happens) when it cannot be written, except for an emergency, which
-    /// goes on with a warning: revocation is never blocked by the audit trail.</summary>
-    private static void WriteStarted<T>(KeyOperation<T> operation, OperationRun run)
+    /// <summary>The Started row. Refused (nothing more happens: the refusal is returned, to be thrown) when it cannot be
+    /// written, except for an emergency, which goes on with a warning whatever the failure: revocation is never blocked by
+    /// the audit trail (the trail has already tried the journal and the fallback journal; the warning names each cause).</summary>
+    private static OperationFailedException? WriteStarted<T>(KeyOperation<T> operation, OperationRun run)
     {
         try
         {
             var started = run.Audit.Started(run.Target, operation.Intent(run));
             run.Say($"Audit Started row {started.AuditId}{(run.Journaled ? " (journaled)" : "")}: {operation.Intent(run)}");
+            return null;
         }
-        catch (Exception ex) when (operation.IsEmergency && ex is AuditStoreException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (operation.IsEmergency && ex is not OperationCanceledException)
         {
-            run.Warn($"The Started audit row of this emergency could not be written to the store or the journal ({ex.Message}); the revocation goes on.");
+            run.Warn($"The Started audit row of this emergency could not be written to the store or a journal ({ex.Message}); the revocation goes on.");
+            return null;
         }
-        catch (Exception ex) when (ex is AuditStoreException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var refusal = operation.Explain(run, ex is AuditStoreException ? ex : new AuditStoreUnavailableException(ex.Message, ex));
-            throw new OperationFailedException(refusal, AuditOutcome.Failed, null, false, run.Warnings, run.InitialState, stopped: false);
+            return new OperationFailedException(refusal, AuditOutcome.Failed, null, false, run.Warnings, run.InitialState, stopped: false);
         }
     }
 
@@ -243,9 +248,9 @@ public sealed class OperationRunner : IDisposable
                 failure?.ErrorId, failure?.Message, run.AlertId, details, ActingArn(run), operation.Approvals(run));
             run.Say($"Audit Completed row {auditId}: {run.Outcome}{(run.Journaled ? " (journaled)" : "")}.");
         }
-        catch (Exception ex) when (ex is AuditStoreException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            run.Warn($"The Completed audit row {auditId} ({run.Outcome}) could not be written to the store or the journal: {ex.Message}");
+            run.Warn($"The Completed audit row {auditId} ({run.Outcome}) could not be written to the store or a journal: {ex.Message}");
         }
     }
 

@@ -3,7 +3,9 @@ using BuzzKeyMgmt.Engine.Audit;
 
 namespace BuzzKeyMgmt.Cmdlets.Audit;
 
-/// <summary>Replays the local audit journal into the store (idempotent by AuditId); the store's chain stays valid.</summary>
+/// <summary>Replays the local and fallback audit journals into the store (idempotent by AuditId); the store's chain stays
+/// valid. Lines that cannot be verified are moved to a quarantine file with their line numbers and reasons, and a warning
+/// says so: they never keep the other rows out.</summary>
 [Cmdlet(VerbsData.Sync, "KeyAuditJournal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(AuditSyncResult))]
 public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
@@ -14,6 +16,12 @@ public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
         if (!ShouldProcess(located.Display, $"Replay the journal {located.JournalPath}")) return;
         var result = WithStore(located, () => Context.Audit.TrailWithoutBreaker(located).Sync());
         WriteVerbose($"Journal rows {result.JournalRows}: {result.Replayed} replayed, {result.AlreadyPresent} already present; store chain {(result.StoreChain.IsValid ? "valid" : "BROKEN")}.");
+        if (result.Quarantined > 0)
+            WriteWarning($"{result.Quarantined} journal line(s) could not be verified and were moved to {string.Join(" and ", result.QuarantinePaths)} " +
+                         $"({string.Join("; ", result.QuarantinedLines.Take(5).Select(q => $"{Path.GetFileName(q.Journal)} line {q.Line}: {q.Reason}"))}" +
+                         $"{(result.Quarantined > 5 ? "; …" : "")}); every other row was replayed ({result.Replayed} new, {result.AlreadyPresent} already stored). " +
+                         "The quarantined lines are not in the audit store: review them.");
+        foreach (var problem in result.Problems) WriteWarning(problem);
         WriteObject(result);
         FlushAlerts(located);
         _ = ReconcileInterrupted(located, Engine.Operations.Reconciliation.InterruptedOperations.DefaultAge);   // said as warnings

@@ -84,9 +84,10 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
         {
             return trail.Use(store => store.GetPolicy());
         }
-        catch (AuditStoreException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Break-glass: the store is down, revocation must still run; the seeded default pattern applies.
+            // Break-glass: the store is down or broken, whatever the failure, revocation must still run; the seeded
+            // default pattern applies.
             return Engine.Policy.PolicySettings.Defaults;
         }
     }
