@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -34,8 +35,11 @@ public sealed record OutboxStatus(IReadOnlyList<PendingAlert> Pending, IReadOnly
 /// <list type="bullet">
 /// <item><c>&lt;env&gt;.jsonl</c>: the queue, append-only. One <see cref="PendingAlert"/> per line, each append flushed to
 /// disk (fsync) before it returns. Only compaction replaces it, never in place.</item>
-/// <item><c>&lt;env&gt;.delivered</c>: one line per delivered alert id (a JSON string), appended and flushed to disk right
-/// after SNS took the alert. An alert whose id is in this log is delivered, wherever it is in the queue.</item>
+/// <item><c>&lt;env&gt;.delivered</c>: one line per delivered alert id (a JSON string), written right after SNS took the
+/// alert and before the next publish, so a process that dies re-sends at most the one alert in flight. A drain flushes
+/// it to disk every <see cref="RecordsPerDiskFlush"/> records or <see cref="RecordFlushInterval"/> (an alert whose record
+/// a power loss takes is sent again, with the same alertId: never lost). An alert whose id is in this log is delivered,
+/// wherever it is in the queue.</item>
 /// <item><c>&lt;env&gt;.quarantine.jsonl</c>: lines of the queue that are not a pending alert (not JSON, or not a pending
 /// alert), each with its line number and the reason, moved there (durably) before the queue is compacted without them.</item>
 /// <item><c>&lt;env&gt;.lock</c>: every access holds it exclusively (bounded retries, 30 s), so processes and threads
@@ -53,6 +57,13 @@ public sealed class AlertOutbox
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private const int BufferSize = 1 << 16;
+
+    /// <summary>A drain flushes the delivered log to disk after this many records, or once <see cref="RecordFlushInterval"/>
+    /// passed since its last flush, whichever comes first (each record reaches the operating system at once).</summary>
+    public const int RecordsPerDiskFlush = 32;
+
+    /// <inheritdoc cref="RecordsPerDiskFlush"/>
+    public static readonly TimeSpan RecordFlushInterval = TimeSpan.FromMilliseconds(20);
 
     public AlertOutbox(string path)
     {
@@ -150,7 +161,8 @@ public sealed class AlertOutbox
     /// <summary>
     /// Holds the outbox exclusively and offers each pending alert, oldest first, to <paramref name="deliver"/>. Lines
     /// that are not a pending alert are first moved (durably) to the quarantine file with their line numbers. An alert
-    /// is recorded as delivered (its id appended to the delivered log, flushed to disk) right after
+    /// is recorded as delivered (its id appended to the delivered log, flushed to disk within
+    /// <see cref="RecordsPerDiskFlush"/> records or <see cref="RecordFlushInterval"/>) right after
     /// <paramref name="deliver"/> returns Delivered for it; Kept leaves it and goes on (a permanent error such as a
     /// deleted topic must not hold back the others); Stop leaves it and every later one and ends the drain (SNS is down:
     /// keep the order). Then the queue is compacted (see the class). A crash between a delivery and its record leaves
@@ -179,6 +191,8 @@ public sealed class AlertOutbox
         int deliveredNow = 0;
         var stopped = false;
         FileStream? log = null;
+        var unflushed = 0;
+        var lastFlush = Stopwatch.GetTimestamp();
         try
         {
             foreach (var line in lines)
@@ -201,13 +215,20 @@ public sealed class AlertOutbox
                     keep.Add(line.Text);
                     continue;
                 }
+                // The record reaches the operating system before the next publish (a process that dies now re-sends at
+                // most the alert in flight); the disk gets it within 32 records or 20 ms (a power loss re-sends at most those).
                 log ??= OpenForAppend(DeliveredPath);
                 log.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(alert.AlertId, Json) + "\n"));
-                log.Flush(flushToDisk: true);
+                if (++unflushed >= RecordsPerDiskFlush || Stopwatch.GetElapsedTime(lastFlush) >= RecordFlushInterval)
+                {
+                    log.Flush(flushToDisk: true);
+                    (unflushed, lastFlush) = (0, Stopwatch.GetTimestamp());
+                }
                 delivered.Add(alert.AlertId);
                 deliveredNow++;
                 changed = true;
             }
+            if (unflushed > 0) log!.Flush(flushToDisk: true);
         }
         finally
         {
