@@ -36,10 +36,13 @@ public static class StoreChecks
         try
         {
             journal = trail.Journal.HasPending ? trail.Journal.ReadAll().Count : 0;
-            alerts = outbox?.ReadAll().Count ?? 0;
-            Add(ComplianceChecks.NothingUnsynced, journal + alerts == 0 ? ComplianceStatus.Pass : ComplianceStatus.Fail,
-                journal + alerts == 0 ? "no journal rows or queued alerts waiting"
-                    : $"{journal} journal row(s) and {alerts} queued alert(s) wait: run Sync-KeyAuditJournal");
+            var queued = outbox?.Inspect();
+            alerts = queued?.Pending.Count ?? 0;
+            var unreadable = queued is null ? 0 : queued.Unreadable.Count + queued.Quarantined; // alerts nobody received either
+            Add(ComplianceChecks.NothingUnsynced, journal + alerts + unreadable == 0 ? ComplianceStatus.Pass : ComplianceStatus.Fail,
+                journal + alerts + unreadable == 0 ? "no journal rows or queued alerts waiting"
+                    : $"{journal} journal row(s) and {alerts} queued alert(s) wait" +
+                      (unreadable == 0 ? "" : $", and {unreadable} unreadable outbox line(s) (see {outbox!.QuarantinePath})") + ": run Sync-KeyAuditJournal");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AuditStoreException)
         {
