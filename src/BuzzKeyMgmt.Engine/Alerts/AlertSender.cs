@@ -77,8 +77,7 @@ public sealed class AlertSender : IDisposable
     public string TopicArn { get; }
     public AlertOutbox Outbox { get; }
 
-    /// <summary>Outbox first (durably), then publish, then the delivery is recorded by taking the alert out of the
-    /// outbox. A failed or stopped publish leaves it queued for <see cref="FlushAsync"/>. Never throws.</summary>
+    /// <summary>Outbox first (durably), then publish, then the delivery is recorded in the outbox's delivered log. A failed or stopped publish leaves it queued for <see cref="FlushAsync"/>. Never throws.</summary>
     public async Task<AlertSendResult> SendAsync(KeyAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -114,8 +113,8 @@ public sealed class AlertSender : IDisposable
             $"{published.ErrorMessage} The outbox {Outbox.OutboxPath} could not be written either: {outboxError}", Outbox.OutboxPath);
     }
 
-    /// <summary>Takes a published alert out of the outbox. If that fails (or the process dies first), a later flush sends
-    /// it once more with the same alertId, which receivers use to drop the duplicate.</summary>
+    /// <summary>Records a published alert as delivered (<see cref="AlertOutbox.Remove"/>). If that fails (or the process
+    /// dies first), a later flush sends it once more with the same alertId, which receivers use to drop the duplicate.</summary>
     private void TryRemove(string alertId)
     {
         try
