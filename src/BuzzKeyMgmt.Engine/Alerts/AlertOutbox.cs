@@ -60,10 +60,10 @@ public sealed class AlertOutbox
 
     /// <summary>A drain flushes the delivered log to disk after this many records, or once <see cref="RecordFlushInterval"/>
     /// passed since its last flush, whichever comes first (each record reaches the operating system at once).</summary>
-    public const int RecordsPerDiskFlush = 32;
+    public const int RecordsPerDiskFlush = 128;
 
     /// <inheritdoc cref="RecordsPerDiskFlush"/>
-    public static readonly TimeSpan RecordFlushInterval = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan RecordFlushInterval = TimeSpan.FromMilliseconds(100);
 
     public AlertOutbox(string path)
     {
@@ -216,7 +216,7 @@ public sealed class AlertOutbox
                     continue;
                 }
                 // The record reaches the operating system before the next publish (a process that dies now re-sends at
-                // most the alert in flight); the disk gets it within 32 records or 20 ms (a power loss re-sends at most those).
+                // most the alert in flight); the disk gets it within 128 records or 100 ms (a power loss re-sends at most those).
                 log ??= OpenForAppend(DeliveredPath);
                 log.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(alert.AlertId, Json) + "\n"));
                 if (++unflushed >= RecordsPerDiskFlush || Stopwatch.GetElapsedTime(lastFlush) >= RecordFlushInterval)
