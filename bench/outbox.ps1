@@ -9,9 +9,9 @@
     delivering them. Measured in the same run, after an uncounted warm-up flush of -Warmup alerts:
       - Sync-KeyAuditJournal with an empty outbox (median of 3): its fixed cost (journal replay, chain check),
         subtracted from the timings below;
-      - -Baseline alerts (1,000) and -Alerts alerts (10,000) flushed;
-      - the same -Baseline publishes without an outbox, through the module's SnsPublisher: what SNS (the sandbox, on
-        this machine, now) costs, so the difference is what the outbox adds;
+      - -Rounds rounds (3) of: -Baseline publishes without an outbox, through the module's SnsPublisher (what SNS, the
+        sandbox on this machine now, costs: the difference is what the outbox adds); -Baseline alerts (1,000) flushed;
+        -Alerts alerts (10,000) flushed. The medians are compared: the machine's load drifts during a run;
       - the disk's durable-append rate: -Baseline appends of one short line, each flushed to disk, in the outbox's
         directory (what a flush would be held to if it flushed its delivered log to disk once per alert).
     Prints alerts per second at -Alerts (goal >= 1,000/s) and the linearity ratio: time per alert at -Alerts over time
@@ -27,6 +27,7 @@ param(
     [ValidateRange(100, 1000000)] [int] $Alerts = 10000,
     [ValidateRange(100, 1000000)] [int] $Baseline = 1000,
     [ValidateRange(0, 100000)] [int] $Warmup = 500,
+    [ValidateRange(1, 21)] [int] $Rounds = 3,
     [double] $GoalPerSecond = 1000,
     [double] $GoalRatio = 1.5,
     [string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot) 'out/BuzzKeyMgmt'),
@@ -129,11 +130,16 @@ public static class OutboxBenchPublish
 
     if ($Warmup -gt 0) { $null = Measure-Flush $Warmup }
     $fixed = @(1..3 | ForEach-Object { Measure-Flush 0 } | Sort-Object)[1]
-    $baseSeconds = Measure-Flush $Baseline
-    $fullSeconds = Measure-Flush $Alerts
-    $publishRate = Measure-PublishOnly $Baseline
+    # Rounds of: publishes without an outbox, -Baseline flushed, -Alerts flushed; the medians are compared (the
+    # machine's load drifts during a run, and every measure of a round sees the same moment).
+    $measured = foreach ($round in 1..$Rounds) {
+        [pscustomobject]@{ Publish = Measure-PublishOnly $Baseline; Base = Measure-Flush $Baseline; Full = Measure-Flush $Alerts }
+    }
+    function Get-Median([double[]] $Values) { $sorted = @($Values | Sort-Object); $sorted[[int][math]::Floor($sorted.Count / 2)] }
+    $publishRate = Get-Median $measured.Publish
+    $baseSeconds = Get-Median $measured.Base
+    $fullSeconds = Get-Median $measured.Full
     $fsyncRate = Measure-DurableAppend $Baseline
-
     $basePerAlert = ($baseSeconds - $fixed) / $Baseline
     $fullPerAlert = ($fullSeconds - $fixed) / $Alerts
     $rate = 1 / $fullPerAlert
@@ -143,12 +149,13 @@ public static class OutboxBenchPublish
 
     "sandbox quotas off; outbox in $(Split-Path $outbox); machine load $((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 1) on $([Environment]::ProcessorCount) cores"
     'Sync-KeyAuditJournal, empty outbox (fixed cost):   {0,8:N3} s (median of 3, subtracted below)' -f $fixed
-    '{0,6:N0} alerts flushed:                         {1,8:N3} s  {2,7:N3} ms/alert' -f $Baseline, $baseSeconds, ($basePerAlert * 1000)
-    '{0,6:N0} alerts flushed:                         {1,8:N3} s  {2,7:N3} ms/alert' -f $Alerts, $fullSeconds, ($fullPerAlert * 1000)
+    $list = { param($values, $format) ($values | ForEach-Object { $format -f $_ }) -join ', ' }
+    '{0,6:N0} alerts flushed:                         {1,8:N3} s  {2,7:N3} ms/alert  (median of {3}: {4} s)' -f $Baseline, $baseSeconds, ($basePerAlert * 1000), $Rounds, (& $list $measured.Base '{0:N3}')
+    '{0,6:N0} alerts flushed:                         {1,8:N3} s  {2,7:N3} ms/alert  (median of {3}: {4} s)' -f $Alerts, $fullSeconds, ($fullPerAlert * 1000), $Rounds, (& $list $measured.Full '{0:N3}')
     'alerts per second at {0:N0}:                     {1,8:N0}    (goal >= {2:N0}: {3})' -f $Alerts, $rate, $GoalPerSecond, $(if ($rateOk) { 'met' } else { 'MISSED' })
     'linearity (ms/alert at {0:N0} over {1:N0}):         {2,8:N2}    (goal <= {3}: {4})' -f $Alerts, $Baseline, $ratio, $GoalRatio, $(if ($ratioOk) { 'met' } else { 'MISSED' })
-    '{0,6:N0} publishes without an outbox:            {1,8:N0} /s {2,7:N3} ms/publish (the outbox adds {3:N3} ms/alert)' -f $Baseline, $publishRate, (1000 / $publishRate), (($fullPerAlert - 1 / $publishRate) * 1000)
-    "this disk's durable appends per second:          {0,8:N0}    (a drain flushes its delivered log every {1} records or {2} ms)" -f $fsyncRate, 32, 20
+    '{0,6:N0} publishes without an outbox:            {1,8:N0} /s {2,7:N3} ms/publish (median of {3}: {4} /s; the outbox adds {5:N3} ms/alert)' -f $Baseline, $publishRate, (1000 / $publishRate), $Rounds, (& $list $measured.Publish '{0:N0}'), (($fullPerAlert - 1 / $publishRate) * 1000)
+    "this disk's durable appends per second:          {0,8:N0}    (a drain flushes its delivered log every {1} records or {2} ms)" -f $fsyncRate, 128, 100
     if ($FailOnMiss -and -not ($rateOk -and $ratioOk)) { exit 1 }
 }
 finally {
