@@ -40,9 +40,9 @@ $ProgressPreference = 'SilentlyContinue'
 Set-StrictMode -Version Latest
 $savedData = $env:XDG_DATA_HOME
 $env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "bkm-bench-outbox-$PID")).FullName
-Import-Module $ModulePath
-$sandbox = Start-KeyMgmtSandbox -NoQuotas -PassThru
 try {
+    Import-Module $ModulePath
+    $sandbox = Start-KeyMgmtSandbox -NoQuotas -PassThru
     Connect-KeyManagement -Environment sandbox -Role Admin
     $outbox = Join-Path $env:XDG_DATA_HOME 'BuzzKeyMgmt/outbox/sandbox.jsonl'
     $null = New-Item -ItemType Directory -Force (Split-Path $outbox)
@@ -161,8 +161,10 @@ public static class OutboxBenchPublish
     if ($FailOnMiss -and -not ($rateOk -and $ratioOk)) { exit 1 }
 }
 finally {
-    Disconnect-KeyManagement
-    Stop-KeyMgmtSandbox
+    if (Get-Module BuzzKeyMgmt) {
+        Disconnect-KeyManagement
+        Stop-KeyMgmtSandbox
+    }
     Remove-Item -Recurse -Force $env:XDG_DATA_HOME -ErrorAction SilentlyContinue
     $env:XDG_DATA_HOME = $savedData
 }
