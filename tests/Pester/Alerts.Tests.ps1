@@ -81,6 +81,57 @@ Describe 'Revocation alerts' {
     }
 }
 
+Describe 'Outbox lines that are not an alert' {
+    It 'Sync-KeyAuditJournal delivers the alerts around a bad line, quarantines it with its line number, and reports the file until it is deleted' {
+        Connect-Emergency
+        $null = Set-KeyMgmtSandboxFault -Operation SNS.Publish -Kind InternalError -Probability 1
+        try {
+            $queued = foreach ($alias in 'alias/al-5', 'alias/al-6') {
+                Revoke-EncryptionKey $alias -IncidentId INC-2026-0042 -Reason 'sns down' -Force -WarningAction SilentlyContinue
+            }
+        }
+        finally { Set-KeyMgmtSandboxFault -Clear }
+        $queued.AlertDelivery | Should -Be 'Queued', 'Queued'
+        $outbox = Join-Path $Data 'BuzzKeyMgmt/outbox/sandbox.jsonl'
+        $quarantine = Join-Path $Data 'BuzzKeyMgmt/outbox/sandbox.quarantine.jsonl'
+        $lines = @(Get-Content $outbox)
+        $lines.Count | Should -Be 2
+        Set-Content -Path $outbox -Value @($lines[0], '{"alertId": "cut off by hand', $lines[1])   # line 2 is not an alert
+
+        $check = Test-KeyMgmtEnvironment -Environment sandbox | Where-Object Name -eq 'Alert outbox'
+        "$($check.Status)" | Should -Be 'Warn'
+        $check.Detail | Should -Match '^2 alert\(s\) waiting in .*sandbox\.jsonl'
+        $check.Detail | Should -Match '1 line\(s\) of .*sandbox\.jsonl are not an alert and will never be sent \(line 2: not JSON'
+
+        $r = Sync-KeyAuditJournal -WarningVariable w -WarningAction SilentlyContinue
+        $r.AlertsDelivered | Should -Be 2
+        $r.AlertsWaiting | Should -Be 0
+        $r.AlertsQuarantined | Should -Be 1
+        $r.AlertQuarantinePath | Should -Be $quarantine
+        "$w" | Should -Match ([regex]::Escape("1 unreadable outbox line(s) wait in $quarantine"))
+        "$w" | Should -Match 'line 2: not JSON'
+        foreach ($q in $queued) {
+            @(Get-KeyMgmtSandboxMessage | Where-Object { ($_.Message | ConvertFrom-Json).alertId -eq $q.AlertId }).Count | Should -Be 1
+        }
+        $record = Get-Content $quarantine | ConvertFrom-Json
+        $record.line | Should -Be 2
+        $record.text | Should -Be '{"alertId": "cut off by hand'
+        (Get-Item $outbox).Length | Should -Be 0
+
+        $again = Sync-KeyAuditJournal -WarningVariable w2 -WarningAction SilentlyContinue
+        ($again.AlertsDelivered, $again.AlertsQuarantined) | Should -Be 0, 1
+        "$w2" | Should -Match 'then delete the file'
+        $check = Test-KeyMgmtEnvironment -Environment sandbox | Where-Object Name -eq 'Alert outbox'
+        "$($check.Status)" | Should -Be 'Warn'
+        $check.Detail | Should -Match ([regex]::Escape("1 unreadable outbox line(s) were quarantined in $quarantine"))
+
+        Remove-Item $quarantine
+        "$((Test-KeyMgmtEnvironment -Environment sandbox | Where-Object Name -eq 'Alert outbox').Status)" | Should -Be 'Pass'
+        (Sync-KeyAuditJournal -WarningVariable w3).AlertsQuarantined | Should -Be 0
+        $w3 | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Recovery alerts' {
     It 'a restore publishes its alert' {
         Connect-Emergency

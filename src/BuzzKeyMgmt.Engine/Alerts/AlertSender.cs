@@ -9,17 +9,30 @@ public enum AlertDelivery { Published, Queued, Lost }
 /// <summary>What <see cref="AlertSender.Send"/> did with one alert.</summary>
 public sealed record AlertSendResult(string AlertId, AlertDelivery Delivery, string? MessageId, string? ErrorCode, string? ErrorMessage, string OutboxPath);
 
-/// <summary>What a flush did: delivered now, still waiting, and the error that stopped it (null when the outbox emptied).</summary>
-public sealed record AlertFlushResult(int Delivered, int Remaining, string? ErrorCode, string? ErrorMessage);
+/// <summary>What a flush did: delivered now, still waiting (-1 when the outbox could not be read), and the error that
+/// stopped it (null when the outbox emptied). Lines of the outbox that were not a pending alert are never sent: the
+/// flush moves them to <see cref="QuarantinePath"/> (<see cref="QuarantinedNow"/>, with their line numbers and why), and
+/// <see cref="Quarantined"/> counts every line waiting there for a person, from this flush and earlier ones.</summary>
+public sealed record AlertFlushResult(int Delivered, int Remaining, string? ErrorCode, string? ErrorMessage)
+{
+    /// <summary>Lines in the quarantine file (this flush's and earlier ones'): alerts that were never sent.</summary>
+    public int Quarantined { get; init; }
+
+    /// <summary>The lines this flush moved to the quarantine file.</summary>
+    public IReadOnlyList<QuarantinedLine> QuarantinedNow { get; init; } = [];
+
+    /// <summary>The quarantine file (<c>&lt;environment&gt;.quarantine.jsonl</c> next to the outbox).</summary>
+    public string? QuarantinePath { get; init; }
+}
 
 /// <summary>
 /// Sends alerts after an operation's outcome is known. <see cref="SendAsync"/> never throws and never reverses
 /// anything: the alert is written to the <see cref="AlertOutbox"/> first (durably), then published, and removed from
 /// the outbox once SNS took it; a failed or stopped publish leaves it there for <see cref="FlushAsync"/>, so a crash at
 /// any point between the operation's Completed audit row and SNS loses no alert. <see cref="FlushAsync"/> re-publishes
-/// pending alerts oldest first and removes each one only after its publish succeeded, so each goes out once; a crash
-/// between a publish and its removal can re-send that single alert, with the same alertId in its body for receivers
-/// to drop the duplicate.
+/// pending alerts oldest first and records each one as delivered (durably) only after its publish succeeded, so each
+/// goes out once; a crash between a publish and that record can re-send that single alert, with the same alertId in
+/// its body for receivers to drop the duplicate.
 /// </summary>
 public sealed class AlertSender : IDisposable
 {
@@ -64,8 +77,7 @@ public sealed class AlertSender : IDisposable
     public string TopicArn { get; }
     public AlertOutbox Outbox { get; }
 
-    /// <summary>Outbox first (durably), then publish, then the delivery is recorded by taking the alert out of the
-    /// outbox. A failed or stopped publish leaves it queued for <see cref="FlushAsync"/>. Never throws.</summary>
+    /// <summary>Outbox first (durably), then publish, then the delivery is recorded in the outbox's delivered log. A failed or stopped publish leaves it queued for <see cref="FlushAsync"/>. Never throws.</summary>
     public async Task<AlertSendResult> SendAsync(KeyAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -83,7 +95,7 @@ public sealed class AlertSender : IDisposable
         {
             Outbox.Append(new PendingAlert(alert.AlertId, TopicArn, subject, body, DateTimeOffset.UtcNow, null));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             outboxError = ex.Message;
         }
@@ -101,8 +113,8 @@ public sealed class AlertSender : IDisposable
             $"{published.ErrorMessage} The outbox {Outbox.OutboxPath} could not be written either: {outboxError}", Outbox.OutboxPath);
     }
 
-    /// <summary>Takes a published alert out of the outbox. If that fails (or the process dies first), a later flush sends
-    /// it once more with the same alertId, which receivers use to drop the duplicate.</summary>
+    /// <summary>Records a published alert as delivered (<see cref="AlertOutbox.Remove"/>). If that fails (or the process
+    /// dies first), a later flush sends it once more with the same alertId, which receivers use to drop the duplicate.</summary>
     private void TryRemove(string alertId)
     {
         try
@@ -115,14 +127,16 @@ public sealed class AlertSender : IDisposable
     }
 
     /// <summary>Re-publishes pending alerts oldest first; a transient failure stops the flush (kept, order preserved), a
-    /// permanent one (<see cref="IsPermanent"/>) keeps that alert and goes on with the next. Never throws
-    /// for AWS, network or outbox errors.</summary>
+    /// permanent one (<see cref="IsPermanent"/>) keeps that alert and goes on with the next. Lines that are not a
+    /// pending alert are moved to the quarantine file and reported (<see cref="AlertFlushResult.Quarantined"/>). Each
+    /// delivery is recorded durably before the next publish, so a crash re-sends at most the one alert in flight. Never
+    /// throws for AWS, network or outbox errors.</summary>
     public async Task<AlertFlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
         SnsPublishResult? failure = null;
         try
         {
-            var (delivered, remaining) = await Outbox.DrainAsync(async pending =>
+            var drained = await Outbox.DrainAsync(async pending =>
             {
                 var attributes = KeyAlert.FromBody(pending.Body)?.MessageAttributes ?? [];
                 var result = await PublisherFor(pending.TopicArn).PublishAsync(pending.TopicArn, pending.Body, pending.Subject, attributes, cancellationToken).ConfigureAwait(false);
@@ -130,11 +144,17 @@ public sealed class AlertSender : IDisposable
                 failure = result;
                 return IsPermanent(result) ? DrainStep.Kept : DrainStep.Stop;
             }).ConfigureAwait(false);
-            return new AlertFlushResult(delivered, remaining, failure?.ErrorCode, failure?.ErrorMessage);
+            return new AlertFlushResult(drained.Delivered, drained.Remaining, failure?.ErrorCode, failure?.ErrorMessage)
+            {
+                Quarantined = drained.QuarantineTotal, QuarantinedNow = drained.Quarantined, QuarantinePath = Outbox.QuarantinePath,
+            };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new AlertFlushResult(0, -1, "OutboxUnavailable", $"The outbox {Outbox.OutboxPath} could not be read: {ex.Message}");
+            return new AlertFlushResult(0, -1, "OutboxUnavailable", $"The outbox {Outbox.OutboxPath} could not be read: {ex.Message}")
+            {
+                QuarantinePath = Outbox.QuarantinePath,
+            };
         }
     }
 

@@ -39,9 +39,12 @@ public static class StoreChecks
         {
             var health = JournalHealth.Inspect(trail.Journals);   // never throws: a journal that cannot be read is a problem
             journal = health.Waiting;
-            alerts = outbox?.ReadAll().Count ?? 0;
+            var queued = outbox?.Inspect();
+            alerts = queued?.Pending.Count ?? 0;
+            var unreadable = queued is null ? 0 : queued.Unreadable.Count + queued.Quarantined; // alerts nobody received either
             var detail = new List<string>();
             if (journal + alerts > 0) detail.Add($"{journal} journal row(s) and {alerts} queued alert(s) wait: run Sync-KeyAuditJournal");
+            if (unreadable > 0) detail.Add($"{unreadable} unreadable outbox line(s) (see {outbox!.QuarantinePath})");
             detail.AddRange(health.Problems);
             Add(ComplianceChecks.NothingUnsynced, detail.Count == 0 ? ComplianceStatus.Pass : ComplianceStatus.Fail,
                 detail.Count == 0 ? "no journal rows or queued alerts waiting" : string.Join("; ", detail));

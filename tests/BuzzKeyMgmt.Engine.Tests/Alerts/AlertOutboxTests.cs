@@ -40,7 +40,7 @@ public sealed class AlertOutboxTests
     }
 
     [Fact]
-    public async Task An_unreadable_complete_line_is_kept_not_sent_and_not_lost()
+    public async Task An_unreadable_complete_line_is_not_sent_and_not_lost_but_moved_to_the_quarantine_file()
     {
         using var sandbox = new AlertSandbox();
         Directory.CreateDirectory(Path.GetDirectoryName(sandbox.Outbox.OutboxPath)!);
@@ -50,8 +50,11 @@ public sealed class AlertOutboxTests
 
         var flush = await sandbox.Sender.FlushAsync();
 
-        Assert.Equal((1, 0), (flush.Delivered, flush.Remaining));
-        Assert.Equal("not json at all\n", File.ReadAllText(sandbox.Outbox.OutboxPath));
+        Assert.Equal((1, 0, 1), (flush.Delivered, flush.Remaining, flush.Quarantined));
+        Assert.Single(sandbox.Server.Messages);
+        Assert.Equal("", File.ReadAllText(sandbox.Outbox.OutboxPath));
+        var kept = Assert.Single(sandbox.Outbox.ReadQuarantine());
+        Assert.Equal((1, "not json at all"), (kept.Line, kept.Text));
     }
 
     [Fact]

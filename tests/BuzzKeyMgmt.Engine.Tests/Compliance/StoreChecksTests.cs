@@ -84,6 +84,14 @@ public sealed class StoreChecksTests : IDisposable
     }
 
     [Fact]
+    public void Outbox_lines_that_are_not_an_alert_count_as_unsynced_and_name_the_quarantine_file()
+    {
+        File.WriteAllText(_outbox.OutboxPath, "not an alert\n");
+        var unsynced = Judge()[ComplianceChecks.NothingUnsynced];
+        Assert.Equal((ComplianceStatus.Fail, $"1 unreadable outbox line(s) (see {_outbox.QuarantinePath})"), (unsynced.Status, unsynced.Detail));
+    }
+
+    [Fact]
     public void An_altered_row_breaks_the_chain_and_fails_the_check()
     {
         var row = _store.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId()));

@@ -74,5 +74,29 @@ public sealed class OutboxChecksTests : IDisposable
         Assert.Contains("Connect-KeyManagement -Environment lab) and run Sync-KeyAuditJournal", waiting.Detail);
     }
 
+    [Fact]
+    public async Task Unreadable_lines_are_never_reported_as_nothing_waiting_before_or_after_the_flush()
+    {
+        var outbox = new AlertOutbox(folder.File("outbox", "lab.jsonl"));
+        Directory.CreateDirectory(Path.GetDirectoryName(outbox.OutboxPath)!);
+        File.WriteAllText(outbox.OutboxPath, "{\"alertId\": \"cut\n");
+
+        var before = OutboxChecks.Run("lab", outbox);
+        Assert.Equal(CheckStatus.Warn, before.Status);
+        Assert.Contains($"1 line(s) of {outbox.OutboxPath} are not an alert and will never be sent (line 1: not JSON", before.Detail);
+        Assert.Contains($"run Sync-KeyAuditJournal to move them to {outbox.QuarantinePath}", before.Detail);
+
+        var drained = await outbox.DrainAsync(_ => Task.FromResult(DrainStep.Delivered));
+        Assert.Equal((0, 0, 1), (drained.Delivered, drained.Remaining, drained.QuarantineTotal));
+
+        var after = OutboxChecks.Run("lab", outbox);
+        Assert.Equal(CheckStatus.Warn, after.Status);
+        Assert.Contains($"1 unreadable outbox line(s) were quarantined in {outbox.QuarantinePath} and never sent", after.Detail);
+        Assert.Contains("then delete the file", after.Detail);
+
+        File.Delete(outbox.QuarantinePath); // a person dealt with it
+        Assert.Equal(CheckStatus.Pass, OutboxChecks.Run("lab", outbox).Status);
+    }
+
     public void Dispose() => folder.Dispose();
 }
