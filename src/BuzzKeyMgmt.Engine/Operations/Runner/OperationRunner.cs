@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using BuzzKeyMgmt.Engine.Alerts;
 using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Audit.Anchoring;
 using BuzzKeyMgmt.Engine.Context;
 using BuzzKeyMgmt.Engine.Events;
 using BuzzKeyMgmt.Engine.Identity;
@@ -130,11 +131,12 @@ public sealed class OperationRunner : IDisposable
             : run.Stopped && (!run.ChangeSent || run.ReadBack is { } seen && seen.State == run.InitialState) ? AuditOutcome.Cancelled
             : AuditOutcome.Failed;
         WriteCompleted(operation, run, failure);
+        await AuditAnchor.AfterOperationAsync(run).ConfigureAwait(false);   // a signed digest outside the store; never throws
         await SendAlertAsync(operation, run, failure).ConfigureAwait(false);
 
-        if (failure is null || operation.FailureIsResult(run, failure)) return operation.Result(run);
+        if (failure is null || operation.FailureIsResult(run, failure)) return AuditAnchor.Stamp(operation.Result(run), run);
         throw new OperationFailedException(failure, run.Outcome, run.CompletedRecord?.AuditId, run.Journaled, run.Warnings,
-            run.ReadBack?.State ?? run.InitialState, run.Stopped);
+            run.ReadBack?.State ?? run.InitialState, run.Stopped) { ChainHead = run.Anchor?.ChainHead, Digest = run.Anchor?.Digest };
     }
 
     /// <summary>A stop came. Before a change was sent: nothing changed. After: read back (grace token) and say what is true.</summary>
@@ -234,7 +236,7 @@ public sealed class OperationRunner : IDisposable
             KeyId = run.Target.KeyId, KeyArn = run.Target.Arn, Alias = run.Target.Alias, IncidentId = operation.IncidentId,
             ChangeId = operation.ChangeId, Operator = session.Operator, OperatorArn = ActingArn(run), BaseIdentityArn = session.BaseCallerArn, ErrorCode = failure?.ErrorId,
             ErrorMessage = failure?.Message, Timings = new Dictionary<string, long>(run.Steps), AuditId = run.CompletedRecord?.AuditId.ToString(),
-            OccurredAtUtc = run.Now, Journaled = run.Journaled,
+            OccurredAtUtc = run.Now, Journaled = run.Journaled, ChainHead = run.Anchor?.ChainHead, Digest = run.Anchor?.Digest,
         }, run.Token).ConfigureAwait(false);
         if (run.Alert.Delivery == AlertDelivery.Published)
             run.Say($"Alert {run.AlertId} published (SNS message id {run.Alert.MessageId}).");
