@@ -42,6 +42,20 @@ public enum AuditChainFindingKind
     NoDigests,
 }
 
+/// <summary>How much of the digest folder a verification reads.</summary>
+public enum DigestCheck
+{
+    /// <summary>The newest digest only (its signature, and the store's rows 1 and its LastSequence against it): its signature
+    /// and the row hash chain prove every row up to it unchanged. Anything that differs is then examined with every digest.</summary>
+    Newest,
+
+    /// <summary>Every digest, hash-linked in order (the newest signature of each unbroken run covers the ones before it).</summary>
+    AllDigests,
+
+    /// <summary>Every digest, and every digest's own signature.</summary>
+    AllSignatures,
+}
+
 public enum AuditFindingSeverity
 {
     Error,
@@ -77,6 +91,12 @@ public sealed record AnchoredChainVerification
     /// <summary>The key the digests must be signed by.</summary>
     public string DigestKeyArn { get; init; } = "";
 
+    /// <summary>How much of the folder was read (<see cref="DigestCheck.Newest"/> turns into a full read when anything differs).</summary>
+    public DigestCheck Mode { get; init; }
+
+    /// <summary>Digest files in the folder (by their names).</summary>
+    public long DigestsListed { get; init; }
+
     /// <summary>Digest files read (readable or not).</summary>
     public long DigestsRead { get; init; }
 
@@ -94,17 +114,27 @@ public sealed record AnchoredChainVerification
     public TimeSpan Duration { get; init; }
 
     public override string ToString() => IsValid
-        ? $"Chain valid against {DigestsAuthenticated} signed digest(s): {Chain.RowsChecked} rows, newest digest #{NewestDigest?.Number} (row {NewestDigest?.LastSequence})."
+        ? $"Chain valid against {(Mode == DigestCheck.Newest ? $"the newest of {DigestsListed}" : DigestsAuthenticated.ToString(System.Globalization.CultureInfo.InvariantCulture))} signed digest(s): {Chain.RowsChecked} rows, newest digest #{NewestDigest?.Number} (row {NewestDigest?.LastSequence})."
         : $"Chain not valid: {string.Join("; ", Findings.Where(f => f.Severity == AuditFindingSeverity.Error).Select(f => f.ToString()))}";
 }
 
 /// <summary>
 /// Verifies an audit store against the signed digests of its folder, and names what it finds (see
-/// <see cref="AuditChainFindingKind"/>). The digests are read and hash-linked in order; the signature of the newest digest
+/// <see cref="AuditChainFindingKind"/>).
+/// <para>
+/// <see cref="DigestCheck.Newest"/> (the default): the folder's names must number the digests 1…N; the newest digest's
+/// signature is checked and the store walked once, its own chain checked and its rows 1 and LastSequence compared with
+/// what the digest signed. When they match, the row hash chain proves every row up to LastSequence unchanged, and no
+/// older digest needs reading. When anything differs, the verification goes on as with <see cref="DigestCheck.AllDigests"/>
+/// to name what differs.
+/// </para>
+/// <para>
+/// <see cref="DigestCheck.AllDigests"/>: every digest is read and hash-linked in order; the signature of the newest digest
 /// of each unbroken run is checked (one signature covers every digest that links back to it, signatures included), more
-/// where one fails, every one with <c>checkEverySignature</c>. The store is then walked once (its own chain checked, and
-/// the row at each authenticated digest's LastSequence compared with the digest) and, where it differs, the difference
-/// is classified from what the store holds at those sequences, its first row, its length and its own digest record.
+/// where one fails; every one with <see cref="DigestCheck.AllSignatures"/>. The store is walked once, the row at each
+/// authenticated digest's LastSequence compared with the digest, and a difference classified from what the store holds
+/// at those sequences, its first row, its length and its own digest record.
+/// </para>
 /// A store that passes holds every row the digests signed, unchanged.
 /// </summary>
 public static class AnchoredChainVerifier
@@ -115,7 +145,7 @@ public static class AnchoredChainVerifier
     /// an HMAC key). An AWS refusal is a <see cref="KeyMgmtException"/> naming the key.
     /// </summary>
     public static async Task<AnchoredChainVerification> VerifyAsync(IAuditStore store, string folderPath, Identity.KeyMgmtSession session,
-        string keyId, bool checkEverySignature = false, CancellationToken cancellation = default)
+        string keyId, DigestCheck mode = DigestCheck.Newest, CancellationToken cancellation = default)
     {
         DigestSignatureCheck check;
         try
@@ -128,7 +158,7 @@ public static class AnchoredChainVerifier
         }
         try
         {
-            return await VerifyAsync(store, folderPath, check, checkEverySignature, cancellation).ConfigureAwait(false);
+            return await VerifyAsync(store, folderPath, check, mode, cancellation).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
@@ -137,10 +167,12 @@ public static class AnchoredChainVerifier
     }
 
     public static async Task<AnchoredChainVerification> VerifyAsync(IAuditStore store, string folderPath, IDigestSignatureCheck check,
-        bool checkEverySignature = false, CancellationToken cancellation = default)
+        DigestCheck mode = DigestCheck.Newest, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         var folder = new DigestFolder(folderPath);
+        if (mode == DigestCheck.Newest && await NewestAsync(store, folder, check, clock, cancellation).ConfigureAwait(false) is { } quick)
+            return quick;
         var files = folder.ReadAll(cancellation);
         var findings = new List<AuditChainFinding>();
         foreach (var bad in files.Where(f => f.Digest is null))
@@ -148,7 +180,7 @@ public static class AnchoredChainVerifier
                 $"{bad.Name} is not a digest: {bad.Problem}.") { DigestNumber = DigestFolder.NumberOf(bad.Path), DigestFile = bad.Path });
         var digests = files.Where(f => f.Digest is not null).ToArray();
 
-        var (authenticated, signatures) = await AuthenticateAsync(digests, check, checkEverySignature, findings, cancellation).ConfigureAwait(false);
+        var (authenticated, signatures) = await AuthenticateAsync(digests, check, mode == DigestCheck.AllSignatures, findings, cancellation).ConfigureAwait(false);
         var anchoring = store as IAuditChainAnchoring;
         var checkpoints = new ChainCheckpoints(authenticated.Select(d => d.LastSequence).Append(1));
         var chain = anchoring is not null ? anchoring.VerifyChain(checkpoints) : ChainVerifier.Verify(store.ReadChain(), checkpoints: checkpoints);
@@ -167,8 +199,47 @@ public static class AnchoredChainVerifier
         return new AnchoredChainVerification
         {
             Findings = findings.OrderBy(f => f.Severity).ThenBy(f => f.Sequence ?? long.MaxValue).ThenBy(f => f.DigestNumber ?? long.MaxValue).ToArray(),
-            Chain = chain, DigestFolder = folder.Path, DigestKeyArn = check.KeyArn, DigestsRead = files.Count,
-            DigestsAuthenticated = authenticated.Count, SignaturesChecked = signatures, NewestDigest = newest, Duration = clock.Elapsed,
+            Chain = chain, DigestFolder = folder.Path, DigestKeyArn = check.KeyArn, Mode = mode == DigestCheck.Newest ? DigestCheck.AllDigests : mode,
+            DigestsListed = files.Count, DigestsRead = files.Count, DigestsAuthenticated = authenticated.Count, SignaturesChecked = signatures,
+            NewestDigest = newest, Duration = clock.Elapsed,
+        };
+    }
+
+    /// <summary>
+    /// The quick verification: digests numbered 1…N by their names, the newest readable and signed by the key, the store's
+    /// own chain intact and its rows 1 and LastSequence the ones the newest digest signed. Null when any of that does
+    /// not hold (the caller then reads every digest to say what differs).
+    /// </summary>
+    private static async Task<AnchoredChainVerification?> NewestAsync(IAuditStore store, DigestFolder folder, IDigestSignatureCheck check,
+        Stopwatch clock, CancellationToken cancellation)
+    {
+        var numbers = folder.ListNumbers();
+        if (numbers.Count == 0 || numbers[0] != 1 || numbers[^1] != numbers.Count) return null;
+        AuditDigest newest;
+        try
+        {
+            newest = AuditDigest.Parse(File.ReadAllBytes(folder.FileOf(numbers[^1])));
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (newest.Number != numbers[^1] || !(await check.CheckAsync(newest, cancellation).ConfigureAwait(false)).Valid) return null;
+        var checkpoints = new ChainCheckpoints([1, newest.LastSequence]);
+        var chain = store is IAuditChainAnchoring anchoring ? anchoring.VerifyChain(checkpoints) : ChainVerifier.Verify(store.ReadChain(), checkpoints: checkpoints);
+        if (!chain.IsValid || !checkpoints.Found.TryGetValue(1, out var first) || first.RowHash != newest.GenesisHash
+            || !checkpoints.Found.TryGetValue(newest.LastSequence, out var head) || head.RowHash != newest.HeadHash)
+            return null;
+        var findings = new List<AuditChainFinding>();
+        if (chain.LastSequence > newest.LastSequence)
+            findings.Add(new AuditChainFinding(AuditChainFindingKind.UndigestedRows, AuditFindingSeverity.Warning,
+                $"rows {newest.LastSequence + 1}-{chain.LastSequence} are newer than the newest digest (digest #{newest.Number} of {newest.CreatedAtUtc:yyyy-MM-dd HH:mm:ss}Z): " +
+                "written after it (the next operation's digest covers them), or the digests after it were removed from the folder.")
+                { Sequence = newest.LastSequence + 1, DigestNumber = newest.Number });
+        return new AnchoredChainVerification
+        {
+            Findings = findings, Chain = chain, DigestFolder = folder.Path, DigestKeyArn = check.KeyArn, Mode = DigestCheck.Newest,
+            DigestsListed = numbers.Count, DigestsRead = 1, DigestsAuthenticated = 1, SignaturesChecked = 1, NewestDigest = newest, Duration = clock.Elapsed,
         };
     }
 

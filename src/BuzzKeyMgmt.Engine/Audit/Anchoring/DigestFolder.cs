@@ -78,6 +78,17 @@ public sealed class DigestFolder(string path)
         return newest;
     }
 
+    /// <summary>The numbers of the folder's digest files, from their names alone, in order (empty when there is no folder).</summary>
+    public IReadOnlyList<long> ListNumbers()
+    {
+        if (!Directory.Exists(Path)) return [];
+        var numbers = new List<long>();
+        foreach (var file in Directory.EnumerateFiles(Path, Pattern))
+            if (NumberOf(file) is { } n) numbers.Add(n);
+        numbers.Sort();
+        return numbers;
+    }
+
     /// <summary>The number in a digest file's name, or null when the name is not a digest's.</summary>
     public static long? NumberOf(string file)
     {

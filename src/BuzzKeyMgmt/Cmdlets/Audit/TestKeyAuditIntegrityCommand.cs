@@ -32,7 +32,12 @@ public sealed class TestKeyAuditIntegrityCommand : AuditCmdlet
     [ValidateNotNullOrEmpty]
     public string? DigestKeyId { get; set; }
 
-    /// <summary>Check every digest's signature, not only the newest of each unbroken run (which covers the others).</summary>
+    /// <summary>Read and link every digest of the folder, not only the newest (whose signature and the row hash chain already
+    /// prove the store's rows up to it).</summary>
+    [Parameter(ParameterSetName = DigestSet)]
+    public SwitchParameter AllDigests { get; set; }
+
+    /// <summary>Read every digest and check every digest's own signature (implies -AllDigests).</summary>
     [Parameter(ParameterSetName = DigestSet)]
     public SwitchParameter AllSignatures { get; set; }
 
@@ -89,14 +94,15 @@ public sealed class TestKeyAuditIntegrityCommand : AuditCmdlet
         try
         {
             var store = WithStore(located, () => Context.Audit.Open(located));
-            result = WithStore(located, () => Await(AnchoredChainVerifier.VerifyAsync(store, folder, session!, keyId!, AllSignatures, Cancellation)));
+            result = WithStore(located, () => Await(AnchoredChainVerifier.VerifyAsync(store, folder, session!, keyId!,
+                AllSignatures ? DigestCheck.AllSignatures : AllDigests ? DigestCheck.AllDigests : DigestCheck.Newest, Cancellation)));
         }
         catch (KeyMgmtException ex)
         {
             ThrowTerminatingError(ToErrorRecord(ex, folder));
             throw; // unreachable
         }
-        WriteVerbose($"{result.DigestsRead} digest file(s) read, {result.DigestsAuthenticated} authenticated by {result.SignaturesChecked} signature check(s) " +
+        WriteVerbose($"{result.DigestsListed} digest file(s), {result.DigestsRead} read ({result.Mode}), {result.DigestsAuthenticated} authenticated by {result.SignaturesChecked} signature check(s) " +
                      $"with {result.DigestKeyArn}; {result.Chain.RowsChecked} rows walked in {result.Duration.TotalSeconds:0.00} s.");
         foreach (var finding in result.Findings)
             WriteWarning($"{(finding.Severity == AuditFindingSeverity.Error ? "" : "(warning) ")}{finding.Kind}: {finding.Detail}");

@@ -106,9 +106,12 @@ public sealed class ChainAnchorAttackTests : IAsyncLifetime
         var verified = await VerifyAsync();
         Assert.True(verified.IsValid, string.Join(" | ", verified.Findings));
         Assert.Empty(verified.Findings);
-        Assert.Equal((3, 3, 1), (verified.DigestsRead, verified.DigestsAuthenticated, verified.SignaturesChecked));
+        Assert.Equal((DigestCheck.Newest, 3, 1, 1), (verified.Mode, verified.DigestsListed, verified.DigestsRead, verified.SignaturesChecked));
         Assert.Equal(6, verified.StoreLastSequence);
-        Assert.Equal(3, (await AnchoredChainVerifier.VerifyAsync(_h.Store, Folder, _emergency, KmsService.AuditDigestAlias, checkEverySignature: true)).SignaturesChecked);
+        var all = await AnchoredChainVerifier.VerifyAsync(_h.Store, Folder, _emergency, KmsService.AuditDigestAlias, DigestCheck.AllDigests);
+        Assert.True(all.IsValid);
+        Assert.Equal((3, 3, 1), (all.DigestsRead, all.DigestsAuthenticated, all.SignaturesChecked));
+        Assert.Equal(3, (await AnchoredChainVerifier.VerifyAsync(_h.Store, Folder, _emergency, KmsService.AuditDigestAlias, DigestCheck.AllSignatures)).SignaturesChecked);
         Assert.Equal(3, _h.Store.ReadNewestDigestMark()!.Number);
     }
 
@@ -270,6 +273,23 @@ public sealed class ChainAnchorAttackTests : IAsyncLifetime
             KeyId = KmsService.AuditDigestAlias, Message = new MemoryStream([1, 2, 3]), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
         }));
         Assert.Equal("AccessDeniedException", refused.ErrorCode);
+    }
+
+    [Fact]
+    public async Task An_older_digest_altered_is_read_only_with_AllDigests_the_newest_already_proving_the_store()
+    {
+        await RevokeManyAsync(3);
+        var file = Path.Combine(Folder, AuditDigest.FileNameOf(1));
+        File.WriteAllBytes(file, (AuditDigest.Parse(File.ReadAllBytes(file)) with { Environment = "elsewhere" }).ToJson());
+
+        var quick = await VerifyAsync();
+        Assert.True(quick.IsValid);   // the newest digest's signature and the row chain prove rows 1-6; digest #1 was not read
+        Assert.Equal((DigestCheck.Newest, 1L), (quick.Mode, quick.DigestsRead));
+
+        var all = await AnchoredChainVerifier.VerifyAsync(_h.Store, Folder, _emergency, KmsService.AuditDigestAlias, DigestCheck.AllDigests);
+        Assert.False(all.IsValid);
+        Assert.Contains(all.Findings, f => f.Kind == AuditChainFindingKind.DigestChainBroken && f.DigestNumber == 2);
+        Assert.Contains(all.Findings, f => f.Kind == AuditChainFindingKind.DigestNotVerified && f.DigestNumber == 1);
     }
 
     [Fact]
