@@ -11,7 +11,9 @@ public), replaced by a new one, or restored from an older copy. After every audi
 store, to the environment's digest folder (auditDigests in the environments file), and published with the alert.
 -Digests verifies the store against those digests: the newest digest's signature (checked locally with the key's
 public key from GetPublicKey, or with KMS VerifyMac for an HMAC key) covers every digest that links back to it, and
-the store must hold, unchanged, every row they signed. The findings name what differs: TailRowsMissing (rows removed
+the store must hold, unchanged, every row they signed. By default only the newest digest is read (its signature and the
+row hash chain prove every row up to it); older digests are read when something differs, to name it, or with
+-AllDigests. The findings name what differs: TailRowsMissing (rows removed
 from the end), Rollback (an older copy of the store restored, whether or not written to since), RewrittenChain (a row
 edited and the chain recomputed), RecreatedStore (the store deleted or replaced and a new chain started),
 DigestNotVerified (a digest altered, forged, or signed by another key), DigestChainBroken (a digest missing from the
@@ -25,10 +27,11 @@ kms:GetPublicKey, or kms:VerifyMac, on the digest key).
         Journal       = 'Verify the local journal instead of the store.'
         Digests       = 'The folder of the signed digests to verify the store against: the environment''s auditDigests.path (the sandbox: digests/<store name> beside its store), or a copy of it.'
         DigestKeyId   = 'The KMS key the digests must be signed by (key ARN, key id, alias name or alias ARN); default: the environment''s auditDigests.keyId. A digest signed by any other key does not verify.'
-        AllSignatures = 'Check every digest''s signature, not only the newest of each unbroken run of digests (whose signature already covers the ones before it).'
+        AllDigests    = 'Read and hash-link every digest of the folder, not only the newest (whose signature, with the row hash chain, already proves every row up to it): finds an older digest altered or removed while the store is intact.'
+        AllSignatures = 'Read every digest and check each one''s own signature (implies -AllDigests; the newest signature of each unbroken run already covers the ones before it).'
         Session       = 'A session from Connect-KeyManagement -PassThru whose KMS access reads the digest key; default: the current session of the store''s environment, else a connection made for the check.'
     }
-    Outputs     = 'ChainVerification: IsValid, RowsChecked, Break, BrokenSequence, BrokenAuditId, Problem, LastSequence, LastRowHash. With -Digests: AnchoredChainVerification: IsValid, Findings (Kind, Severity, Detail, Sequence, DigestNumber, DigestFile), Chain, DigestFolder, DigestKeyArn, DigestsRead, DigestsAuthenticated, SignaturesChecked, NewestDigest, StoreLastSequence, StoreLastRowHash, Duration.'
+    Outputs     = 'ChainVerification: IsValid, RowsChecked, Break, BrokenSequence, BrokenAuditId, Problem, LastSequence, LastRowHash. With -Digests: AnchoredChainVerification: IsValid, Findings (Kind, Severity, Detail, Sequence, DigestNumber, DigestFile), Chain, DigestFolder, DigestKeyArn, Mode, DigestsListed, DigestsRead, DigestsAuthenticated, SignaturesChecked, NewestDigest, StoreLastSequence, StoreLastRowHash, Duration.'
     Examples    = @(
         @{ Title = 'Check the trail before an audit'; Code = 'if (-not (Test-KeyAuditIntegrity).IsValid) { throw ''audit chain broken'' }'; Remarks = 'Fails a script when the chain is broken.'; Setup = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName' }
         @{
