@@ -116,6 +116,27 @@ public sealed class ChainAnchorAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Operations_at_once_share_one_unbroken_chain_of_digests_each_covering_its_own_rows()
+    {
+        var keys = Enumerable.Range(0, 8).Select(_ => _h.NewKey()).ToList();
+        var results = await Task.WhenAll(keys.Select(async key =>
+        {
+            using var runner = _h.Runner(_emergency);
+            return await runner.RunAsync(new Revocation(new RevocationRequest(key, "INC-2026-0042", "at once")), CancellationToken.None);
+        }));
+        Assert.All(results, r =>
+        {
+            Assert.Empty(r.Warnings);
+            Assert.True(r.Digest!.LastSequence >= r.ChainHead!.Sequence, $"digest #{r.Digest.Number} ends at {r.Digest.LastSequence}, before {r.ChainHead}");
+        });
+        var numbers = new DigestFolder(Folder).ListNumbers();
+        Assert.Equal(Enumerable.Range(1, numbers.Count).Select(n => (long)n), numbers);   // no fork, no gap
+        var all = await AnchoredChainVerifier.VerifyAsync(_h.Store, Folder, _emergency, KmsService.AuditDigestAlias, DigestCheck.AllDigests);
+        Assert.True(all.IsValid, string.Join(" | ", all.Findings));
+        Assert.Equal(16, all.NewestDigest!.LastSequence);
+    }
+
+    [Fact]
     public async Task Requests_and_approvals_are_anchored_as_the_users_who_write_them()
     {
         var key = _h.NewKey();
