@@ -67,9 +67,13 @@ Describe 'Every state-changing cmdlet anchors the chain' {
         $v.GetType().Name | Should -Be 'AnchoredChainVerification'
         $v.IsValid | Should -BeTrue
         @($v.Findings).Count | Should -Be 0
-        $v.DigestsAuthenticated | Should -Be 2
+        "$($v.Mode)" | Should -Be 'Newest'
+        ($v.DigestsListed, $v.DigestsRead) | Should -Be @(2, 1)   # the newest digest's signature and the row chain prove rows 1-4
         $v.NewestDigest.LastSequence | Should -Be 4
         @($VerifyWarnings).Count | Should -Be 0
+        $all = Test-KeyAuditIntegrity -Digests $store.Digests -AllDigests
+        $all.IsValid | Should -BeTrue
+        $all.DigestsAuthenticated | Should -Be 2
     }
 }
 
