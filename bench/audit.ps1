@@ -10,7 +10,12 @@
                rates and their ratio. Goal: >= 500 chained appends per second.
       seed   - bulk-loads a valid chain of -VerifyRows rows once (kept in -WorkDirectory and reused by later runs).
       verify - SqliteAuditStore.VerifyChain over that chain. Goal: <= 10 seconds for 1,000,000 rows.
-    The machine's other load shows in the numbers: compare the ratio, which is measured in the same run.
+      digests, verify-digests - signs a digest of every -DigestEvery rows of that chain once (default 2: one per operation,
+               its Started and Completed rows; kept beside it and reused), then verifies the chain against them as
+               Test-KeyAuditIntegrity -Digests does: the default (the newest digest's signature, checked locally with
+               the public key, and one chain walk that compares rows 1 and the newest digest's last row) and
+               -AllDigests (every digest file read and hash-linked as well). Goal: <= 10 seconds for 1,000,000 rows.
+    The machine's other load shows in the numbers: compare the ratios, which are measured in the same run.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./bench/audit.ps1
 .EXAMPLE
@@ -20,6 +25,7 @@
 param(
     [ValidateRange(100, 1000000)] [int] $Appends = 5000,
     [ValidateRange(1000, 100000000)] [long] $VerifyRows = 1000000,
+    [ValidateRange(1, 1000000)] [int] $DigestEvery = 2,
     [string] $WorkDirectory = (Join-Path ([System.IO.Path]::GetTempPath()) 'buzzkeymgmt-audit-bench'),
     [switch] $FailOnMiss
 )
@@ -67,8 +73,21 @@ $verify = Invoke-AuditLoad -Arguments @('verify', $chainDb)
 $verifySeconds = [double]::Parse($verify['seconds'], $culture)
 $verifyGoal = 10.0 * [Math]::Max(1.0, $VerifyRows / 1000000.0)  # the goal is set for 1,000,000 rows
 
+$digestFolder = Join-Path $WorkDirectory "digests-$VerifyRows-every-$DigestEvery"
+if (-not (Test-Path (Join-Path $digestFolder 'LATEST'))) {
+    Write-Host "Signing a digest of every $DigestEvery rows of the chain (one-time, reused by later runs)..."
+    $signed = Invoke-AuditLoad -Arguments @('digests', $chainDb, $digestFolder, "$DigestEvery")
+    Write-Host "  signed $($signed['digests']) digests in $($signed['seconds']) s"
+}
+Write-Host "Verifying the chain against its digests (newest digest; then every digest)..."
+$anchored = Invoke-AuditLoad -Arguments @('verify-digests', $chainDb, $digestFolder, 'Newest')
+$anchoredSeconds = [double]::Parse($anchored['seconds'], $culture)
+$allDigests = Invoke-AuditLoad -Arguments @('verify-digests', $chainDb, $digestFolder, 'AllDigests')
+$allDigestsSeconds = [double]::Parse($allDigests['seconds'], $culture)
+
 $appendOk = $chained -ge 500
 $verifyOk = ($verify['valid'] -eq 'True') -and ($verifySeconds -le $verifyGoal)
+$anchoredOk = ($anchored['valid'] -eq 'True') -and ($anchoredSeconds -le $verifyGoal)
 ''
 '{0,-44} {1,12}' -f 'Chained durable appends per second', $chained.ToString('F0', $culture)
 '{0,-44} {1,12}' -f 'Baseline plain durable inserts per second', $baseline.ToString('F0', $culture)
@@ -77,4 +96,11 @@ $verifyOk = ($verify['valid'] -eq 'True') -and ($verifySeconds -le $verifyGoal)
 '{0,-44} {1,12}' -f "Chain verification, $($verify['rows']) rows (s)", $verifySeconds.ToString('F2', $culture)
 '{0,-44} {1,12}' -f "Goal <= $verifyGoal s and chain valid", $(if ($verifyOk) { 'met' } else { 'MISSED' })
 
-if ($FailOnMiss -and -not ($appendOk -and $verifyOk)) { exit 1 }
+'{0,-44} {1,12}' -f "Against the newest of $($anchored['listed']) digests (s)", $anchoredSeconds.ToString('F2', $culture)
+'{0,-44} {1,12}' -f 'Ratio to the plain chain walk', ($anchoredSeconds / $verifySeconds).ToString('F2', $culture)
+'{0,-44} {1,12}' -f "Goal <= $verifyGoal s and chain valid", $(if ($anchoredOk) { 'met' } else { 'MISSED' })
+'{0,-44} {1,12}' -f "Against all $($allDigests['digests']) digests, -AllDigests (s)", $allDigestsSeconds.ToString('F2', $culture)
+'{0,-44} {1,12}' -f 'Ratio to the plain chain walk', ($allDigestsSeconds / $verifySeconds).ToString('F2', $culture)
+'{0,-44} {1,12}' -f 'Chain valid against every digest', $(if ($allDigests['valid'] -eq 'True') { 'yes' } else { 'NO' })
+
+if ($FailOnMiss -and -not ($appendOk -and $verifyOk -and $anchoredOk)) { exit 1 }

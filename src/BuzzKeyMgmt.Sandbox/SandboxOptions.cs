@@ -30,4 +30,10 @@ public sealed class SandboxOptions
     /// Default 2 s; zero completes it within the call. Changeable later through <see cref="Kms.KmsService.OnDemandRotationDuration"/>.
     /// </summary>
     public TimeSpan OnDemandRotationDuration { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Whether the primary Region starts with the account's audit digest key (<see cref="SandboxServer.AuditDigestKeyAlias"/>),
+    /// as an account prepared for BuzzKeyMgmt has it: the module's sandbox (Start-KeyMgmtSandbox) turns it on so its
+    /// environments sign audit digests. Default false: a bare sandbox holds only the keys its user makes (and AWS's managed ones).
+    /// </summary>
+    public bool AuditDigestKey { get; set; }
 }

@@ -49,6 +49,7 @@ public sealed class SandboxServer : IDisposable
         Faults = new FaultInjector();
         _regions = new ServedRegions([Region, .. options.AdditionalRegions], AccountId, Clock, options.OnDemandRotationDuration);
         Kms = _regions.Primary.Kms;
+        if (options.AuditDigestKey) AuditDigestKeyArn = Kms.AddAuditDigestKey();
         _services = new SandboxServices
         {
             AccountId = AccountId, Regions = _regions, Identities = _identities,
@@ -128,6 +129,18 @@ public sealed class SandboxServer : IDisposable
     public string EmergencyRoleArn => _identities.Role(RoleKind.Emergency).Arn;
     /// <summary>arn:aws:iam::ACCT:role/BuzzKeyMgmtRecovery — read + EnableKey, CancelKeyDeletion, Encrypt, Decrypt, GenerateDataKey; MFA required.</summary>
     public string RecoveryRoleArn => _identities.Role(RoleKind.Recovery).Arn;
+    /// <summary>
+    /// The alias of the account's audit digest key in the primary Region, "alias/buzzkeymgmt-audit-digest": an ECC_NIST_P256
+    /// signing key made when the sandbox starts with <see cref="SandboxOptions.AuditDigestKey"/> (Start-KeyMgmtSandbox does)
+    /// and tagged BuzzKeyMgmtPurpose=audit-digest, with which the three roles and the IAM users other than "trainee" (the
+    /// identities that write audit rows) may Sign and GenerateMac, and every identity with KMS read may Verify and
+    /// GetPublicKey. The sandbox environments sign their audit digests with it.
+    /// </summary>
+    public string AuditDigestKeyAlias => KmsService.AuditDigestAlias;
+
+    /// <summary>The ARN of the key <see cref="AuditDigestKeyAlias"/> names; null when the sandbox was started without it.</summary>
+    public string? AuditDigestKeyArn { get; }
+
     /// <summary>Serial of the root's virtual MFA device.</summary>
     public string MfaSerial => Root.MfaSerial;
     /// <summary>The primary Region's default SNS topic "buzzkeymgmt-alerts", present from the start.</summary>

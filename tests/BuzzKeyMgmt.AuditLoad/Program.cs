@@ -5,6 +5,8 @@ using BuzzKeyMgmt.AuditLoad;
 //   bench   <work dir> <n>           durable chained appends per second vs plain durable inserts (baseline)
 //   seed    <db path> <rows>         bulk-load a valid chain of <rows> rows (one transaction)
 //   verify  <db path>                verify the chain and print rows and seconds
+//   digests <db path> <folder> <every>   sign a digest of every <every> rows of the chain into <folder> (as AuditAnchor writes them)
+//   verify-digests <db path> <folder> [Newest|AllDigests|AllSignatures]   verify the chain against those digests
 // Exit codes: 0 ok, 1 chain broken or goal missed is NOT an error here (the caller judges), 2 usage, 3 store error.
 try
 {
@@ -14,6 +16,9 @@ try
         ["bench", var dir, var n] => LoadCommands.Bench(dir, int.Parse(n)),
         ["seed", var db, var rows] => LoadCommands.Seed(db, long.Parse(rows)),
         ["verify", var db] => LoadCommands.Verify(db),
+        ["digests", var db, var folder, var every] => DigestCommands.Seed(db, folder, int.Parse(every)),
+        ["verify-digests", var db, var folder] => DigestCommands.Verify(db, folder, "Newest"),
+        ["verify-digests", var db, var folder, var mode] => DigestCommands.Verify(db, folder, mode),
         _ => Usage(),
     };
 }
@@ -30,6 +35,6 @@ catch (FormatException ex)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: append <db> <n> | bench <dir> <n> | seed <db> <rows> | verify <db>");
+    Console.Error.WriteLine("usage: append <db> <n> | bench <dir> <n> | seed <db> <rows> | verify <db> | digests <db> <folder> <every> | verify-digests <db> <folder> [Newest|AllDigests|AllSignatures]");
     return 2;
 }

@@ -29,8 +29,8 @@ Describe 'Initialize-KeyAuditStore and Get-KeyMgmtPolicy' {
         $first = Initialize-KeyAuditStore
         $first.Provider | Should -Be 'Sqlite'
         $first.Target | Should -Be $Db
-        @($first.AppliedVersions) | Should -Be @(1, 2, 3, 4, 5, 6)
-        $first.SchemaVersion | Should -Be 6
+        @($first.AppliedVersions) | Should -Be @(1, 2, 3, 4, 5, 6, 7)
+        $first.SchemaVersion | Should -Be 7
         Test-Path $Db | Should -BeTrue
         @((Initialize-KeyAuditStore).AppliedVersions).Count | Should -Be 0
     }

@@ -12,6 +12,11 @@ BeforeDiscovery {
         } | Select-Object -First 1
     $script:NoRotationCli = -not $RotationCli
     if ($NoRotationCli) { Write-Host 'AWS CLI rotation tests (on-demand, list, periods) skipped: no AWS CLI on PATH knows rotate-key-on-demand.' }
+    # Sign, Verify and GetPublicKey (2019) and GenerateMac, VerifyMac (2022): a CLI that lacks a command skips its tests.
+    $script:NoSignCli = $NoCli -or -not $(& /usr/bin/aws kms sign --generate-cli-skeleton *> $null; $LASTEXITCODE -eq 0)
+    if (-not $NoCli -and $NoSignCli) { Write-Host 'AWS CLI sign/verify/get-public-key tests skipped: /usr/bin/aws does not know kms sign.' }
+    $script:NoMacCli = $NoCli -or -not $(& /usr/bin/aws kms generate-mac --generate-cli-skeleton *> $null; $LASTEXITCODE -eq 0)
+    if (-not $NoCli -and $NoMacCli) { Write-Host 'AWS CLI generate-mac/verify-mac tests skipped: /usr/bin/aws does not know kms generate-mac (added to the CLI in 2022).' }
 }
 
 BeforeAll {
@@ -432,5 +437,85 @@ Describe 'AWS CLI IAM and SNS reads against the sandbox' -Skip:$NoCli {
         $t = Invoke-Aws $Trainee sns get-topic-attributes --topic-arn $Sandbox.AlertTopicArn
         $t.ExitCode | Should -Not -Be 0
         $t.Error | Should -Match '\(AuthorizationError\).*SNS:GetTopicAttributes'
+    }
+}
+
+# The calls audit chain digests are signed and checked with (Start-KeyMgmtSandbox makes alias/buzzkeymgmt-audit-digest):
+# blobs go in as fileb:// files, so the CLI's v1 and v2 blob rules read them alike; what the CLI prints is base64.
+Describe 'AWS CLI signing and MAC calls against the sandbox' -Skip:$NoSignCli {
+    BeforeAll {
+        $script:Sandbox = Start-KeyMgmtSandbox -PassThru -NoQuotas
+        function ConvertTo-CliPrincipal($p) { [pscustomobject]@{ AccessKeyId = $p.AccessKeyId; SecretAccessKey = $p.SecretAccessKey; SessionToken = $null } }
+        $script:Root = ConvertTo-CliPrincipal $Sandbox.Root
+        $script:Operator = ConvertTo-CliPrincipal ($Sandbox.Users | Where-Object Name -eq operator)
+        $script:Trainee = ConvertTo-CliPrincipal ($Sandbox.Users | Where-Object Name -eq trainee)
+        $script:Files = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "bkm-cli-sign-$([guid]::NewGuid().ToString('n'))")).FullName
+        $script:MessageFile = Join-Path $Files 'message.bin'
+        [IO.File]::WriteAllBytes($MessageFile, [Text.Encoding]::UTF8.GetBytes('d1|7:sandbox|1:1|1:1|1:2'))
+        function Save-Blob([string] $base64, [string] $name) { $path = Join-Path $Files $name; [IO.File]::WriteAllBytes($path, [Convert]::FromBase64String($base64)); "fileb://$path" }
+    }
+    AfterAll {
+        Stop-KeyMgmtSandbox
+        Remove-Item -Recurse -Force $Files -ErrorAction SilentlyContinue
+    }
+
+    It 'sign with the digest key, verify it, and check it offline with get-public-key' {
+        $s = Invoke-Aws $Root kms sign --key-id alias/buzzkeymgmt-audit-digest --message "fileb://$MessageFile" --message-type RAW --signing-algorithm ECDSA_SHA_256
+        $s.ExitCode | Should -Be 0 -Because $s.Error
+        $s.Json.KeyId | Should -Be $Sandbox.AuditDigestKeyArn
+        $s.Json.SigningAlgorithm | Should -Be 'ECDSA_SHA_256'
+        $signature = Save-Blob $s.Json.Signature 'signature.der'
+        $v = Invoke-Aws $Operator kms verify --key-id alias/buzzkeymgmt-audit-digest --message "fileb://$MessageFile" --message-type RAW --signature $signature --signing-algorithm ECDSA_SHA_256
+        $v.ExitCode | Should -Be 0 -Because $v.Error
+        $v.Json.SignatureValid | Should -BeTrue
+        $p = Invoke-Aws $Operator kms get-public-key --key-id alias/buzzkeymgmt-audit-digest
+        $p.ExitCode | Should -Be 0 -Because $p.Error
+        $p.Json.KeySpec | Should -Be 'ECC_NIST_P256'
+        $p.Json.KeyUsage | Should -Be 'SIGN_VERIFY'
+        @($p.Json.SigningAlgorithms) | Should -Be @('ECDSA_SHA_256')
+        $ecdsa = [System.Security.Cryptography.ECDsa]::Create()
+        $read = 0
+        $ecdsa.ImportSubjectPublicKeyInfo([Convert]::FromBase64String($p.Json.PublicKey), [ref] $read)
+        $ecdsa.VerifyData([IO.File]::ReadAllBytes($MessageFile), [Convert]::FromBase64String($s.Json.Signature), 'SHA256', 'Rfc3279DerSequence') | Should -BeTrue
+    }
+
+    It 'a signature that does not match is KMSInvalidSignatureException; a symmetric key is InvalidKeyUsageException; a disabled one DisabledException' {
+        $other = (Invoke-Aws $Root kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY).Json.KeyMetadata.KeyId
+        $signed = (Invoke-Aws $Root kms sign --key-id $other --message "fileb://$MessageFile" --signing-algorithm ECDSA_SHA_256).Json.Signature
+        $r = Invoke-Aws $Root kms verify --key-id alias/buzzkeymgmt-audit-digest --message "fileb://$MessageFile" --signature (Save-Blob $signed 'other.der') --signing-algorithm ECDSA_SHA_256
+        $r.ExitCode | Should -Not -Be 0
+        $r.Error | Should -Match 'An error occurred \(KMSInvalidSignatureException\) when calling the Verify operation'
+        $symmetric = (Invoke-Aws $Root kms create-key).Json.KeyMetadata.KeyId
+        $u = Invoke-Aws $Root kms sign --key-id $symmetric --message "fileb://$MessageFile" --signing-algorithm ECDSA_SHA_256
+        $u.Error | Should -Match "InvalidKeyUsageException.*key/$symmetric key usage is ENCRYPT_DECRYPT which is not valid for Sign"
+        $null = Invoke-Aws $Root kms disable-key --key-id $other
+        $d = Invoke-Aws $Root kms sign --key-id $other --message "fileb://$MessageFile" --signing-algorithm ECDSA_SHA_256
+        $d.Error | Should -Match "DisabledException.*key/$other is disabled"
+        $k = Invoke-Aws $Root kms get-public-key --key-id $symmetric
+        $k.Error | Should -Match 'UnsupportedOperationException'
+    }
+
+    It 'the operator may verify but not sign with a key other than the digest key; trainee may do neither' {
+        $other = (Invoke-Aws $Root kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY).Json.KeyMetadata.KeyId
+        $r = Invoke-Aws $Operator kms sign --key-id $other --message "fileb://$MessageFile" --signing-algorithm ECDSA_SHA_256
+        $r.Error | Should -Match "AccessDeniedException.*not authorized to perform: kms:Sign on resource: arn:aws:kms:$($Sandbox.Region):$($Sandbox.AccountId):key/$other"
+        (Invoke-Aws $Operator kms sign --key-id alias/buzzkeymgmt-audit-digest --message "fileb://$MessageFile" --signing-algorithm ECDSA_SHA_256).ExitCode | Should -Be 0
+        $t = Invoke-Aws $Trainee kms get-public-key --key-id alias/buzzkeymgmt-audit-digest
+        $t.Error | Should -Match 'AccessDeniedException.*kms:GetPublicKey'
+    }
+
+    It 'generate-mac and verify-mac with an HMAC_256 key; a wrong MAC is KMSInvalidMacException' -Skip:$NoMacCli {
+        $id = (Invoke-Aws $Root kms create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC).Json.KeyMetadata.KeyId
+        $g = Invoke-Aws $Root kms generate-mac --key-id $id --message "fileb://$MessageFile" --mac-algorithm HMAC_SHA_256
+        $g.ExitCode | Should -Be 0 -Because $g.Error
+        $g.Json.MacAlgorithm | Should -Be 'HMAC_SHA_256'
+        [Convert]::FromBase64String($g.Json.Mac).Length | Should -Be 32
+        $v = Invoke-Aws $Root kms verify-mac --key-id $id --message "fileb://$MessageFile" --mac (Save-Blob $g.Json.Mac 'mac.bin') --mac-algorithm HMAC_SHA_256
+        $v.ExitCode | Should -Be 0 -Because $v.Error
+        $v.Json.MacValid | Should -BeTrue
+        $wrong = [Convert]::FromBase64String($g.Json.Mac); $wrong[0] = $wrong[0] -bxor 1
+        $w = Invoke-Aws $Root kms verify-mac --key-id $id --message "fileb://$MessageFile" --mac (Save-Blob ([Convert]::ToBase64String($wrong)) 'wrong.bin') --mac-algorithm HMAC_SHA_256
+        $w.ExitCode | Should -Not -Be 0
+        $w.Error | Should -Match 'An error occurred \(KMSInvalidMacException\) when calling the VerifyMac operation'
     }
 }

@@ -30,7 +30,7 @@ AfterAll {
 Describe 'Get-KeyCompliance' {
     It 'writes six findings per key and three for the audit store, each with its requirement' {
         $keys = @($Findings | Where-Object Scope -eq 'Key')
-        $keys.Count | Should -Be (22 * 6)
+        $keys.Count | Should -Be (23 * 6)   # 20 seeded, the two made here, and the sandbox's audit digest key
         @($Findings | Where-Object Scope -eq 'Store').Check | Should -Be @('AuditChainIntact', 'NothingUnsynced', 'DrillRecent')
         (Finding 'alias/cmp-1' 'RotationRecent').Requirement | Should -Be 'PCI DSS 4.0.1 3.7.4; NIST SP 800-53 SC-12'
         @($Findings | Where-Object { -not $_.Requirement }).Count | Should -Be 0
@@ -55,7 +55,7 @@ Describe 'Get-KeyCompliance' {
 
     It '-Summary counts the findings by check and status' {
         $summary = Get-KeyCompliance -Summary
-        $summary.Keys | Should -Be 22
+        $summary.Keys | Should -Be 23
         $summary.Fail | Should -Be @($Findings | Where-Object { "$($_.Status)" -eq 'Fail' }).Count
         $summary.Compliant | Should -BeFalse
         ($summary.Checks | Where-Object Check -eq 'KeySize').Fail | Should -Be 1
@@ -71,7 +71,7 @@ Describe 'Export-KeyComplianceReport' {
 
     It 'writes one self-contained file with the counts and no external reference' {
         $File.FullName | Should -Be $Report
-        $Html | Should -Match '<span id="count-keys">22<'
+        $Html | Should -Match '<span id="count-keys">23<'
         $Html | Should -Match 'Content-Security-Policy'
         $Html | Should -Not -Match '(src|href)\s*=\s*"(https?:|//|file:)'
         $Html | Should -Not -Match '<link\b'
@@ -97,7 +97,7 @@ Describe 'Export-KeyComplianceReport' {
         $dom = & $Chromium @flags --dump-dom "file://$Report" 2>$null
         $dom = $dom -join "`n"
         $dom | Should -Match '<body[^>]*data-ready="true"'
-        $dom | Should -Match '<span id="count-keys">22<'
+        $dom | Should -Match '<span id="count-keys">23<'
         $dom | Should -Match ('<span id="count-fail">{0}<' -f @($Findings | Where-Object { "$($_.Status)" -eq 'Fail' }).Count)
         $png = Join-Path (Get-RepoRoot) 'out/compliance-report-cmdlet.png'
         Remove-Item $png -ErrorAction SilentlyContinue

@@ -23,6 +23,8 @@ Describe 'Environments file' {
         $prod.IsProduction | Should -BeTrue
         $prod.EmergencyRoleArn | Should -Match ':role/'
         "$($prod.AuditStore)" | Should -Not -Match 'Password=[^*]'
+        $prod.AuditDigests.Path | Should -Be '/mnt/audit-digests/production'
+        $prod.AuditDigests.KeyId | Should -Be 'alias/buzzkeymgmt-audit-digest'
         $staging = Get-KeyMgmtEnvironment -Name staging
         $staging.Endpoints.Kms | Should -Match '^https://vpce-.*\.kms\.eu-west-2\.vpce\.amazonaws\.com$'
         $staging.Endpoints.Sts | Should -Be 'https://sts.eu-west-2.amazonaws.com'

@@ -9,7 +9,8 @@ namespace BuzzKeyMgmt.Engine.Alerts;
 /// with these field names (documented in Alerts/README.md): alertId (stable deduplication marker, the same on every
 /// re-send), event, environment, operation, severity, keyId, keyArn, alias, incidentId, changeId, operator,
 /// operatorArn, baseIdentityArn, outcome ("Succeeded" | "Unchanged" | "Refused" | "Failed"), errorCode, errorMessage, timings ({step: milliseconds}), auditId,
-/// occurredAtUtc (ISO 8601), journaled (the audit row went to the local journal, not the store). Absent values are null.
+/// occurredAtUtc (ISO 8601), journaled (the audit row went to the local journal, not the store), chainHead ({sequence,
+/// rowHash}) and digest (the signed chain digest covering it). Absent values are null.
 /// </summary>
 public sealed record KeyAlert
 {
@@ -46,6 +47,13 @@ public sealed record KeyAlert
     public string? AuditId { get; init; }
     public DateTimeOffset OccurredAtUtc { get; init; } = DateTimeOffset.UtcNow;
     public bool Journaled { get; init; }
+
+    /// <summary>The audit chain head the operation's Completed row reached: { sequence, rowHash } (null when journaled).</summary>
+    public Audit.Anchoring.AuditChainHead? ChainHead { get; init; }
+
+    /// <summary>The signed chain digest that covers it, whole (its fields, signature and hash), so every subscriber keeps a
+    /// copy outside the audit database and its digest folder; null when none was written.</summary>
+    public Audit.Anchoring.AuditDigest? Digest { get; init; }
 
     /// <summary>For the one alert that sums up a bulk run (e.g. Invoke-KeyRotation over a fleet): the counts. Null for an
     /// alert about one key.</summary>

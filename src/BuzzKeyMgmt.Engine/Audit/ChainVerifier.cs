@@ -7,7 +7,10 @@ namespace BuzzKeyMgmt.Engine.Audit;
 /// </summary>
 public static class ChainVerifier
 {
-    public static ChainVerification Verify(IEnumerable<AuditRecord> rowsInSequenceOrder, long expectedMinimumLastSequence = 0)
+    /// <param name="checkpoints">Sequences at which to record the stored RowHash and AuditId while the chain is intact
+    /// (the digests' LastSequence values, for <see cref="Anchoring.AnchoredChainVerifier"/>).</param>
+    public static ChainVerification Verify(IEnumerable<AuditRecord> rowsInSequenceOrder, long expectedMinimumLastSequence = 0,
+        Anchoring.ChainCheckpoints? checkpoints = null)
     {
         ArgumentNullException.ThrowIfNull(rowsInSequenceOrder);
         long expectedSequence = 1;
@@ -26,6 +29,7 @@ public static class ChainVerifier
             if (!string.Equals(actual, row.RowHash, StringComparison.Ordinal))
                 return Broken(row.Sequence, row.AuditId, count, ChainBreak.RowHashMismatch, expectedSequence, previousHash,
                     ContentProblem(row.RowHash, actual));
+            if (checkpoints is not null && row.Sequence == checkpoints.Next) checkpoints.Record(row.Sequence, row.RowHash, row.AuditId);
             previousHash = row.RowHash;
             expectedSequence++;
             count++;

@@ -28,7 +28,7 @@ public sealed record NewRecoveryRequest
 public sealed record RecoveryApproval(Guid RequestId, string ApprovedBy, DateTimeOffset ApprovedAtUtc);
 
 /// <summary>A recovery request with its approvals so far.</summary>
-public sealed record RecoveryRequest
+public sealed record RecoveryRequest : Anchoring.IAuditAnchored
 {
     public Guid RequestId { get; init; }
     public string KeyId { get; init; } = "";
@@ -42,6 +42,19 @@ public sealed record RecoveryRequest
     public int ApprovalsRequired { get; init; }
     public RecoveryRequestStatus Status { get; init; }
     public IReadOnlyList<RecoveryApproval> Approvals { get; init; } = [];
+
+    /// <summary>The audit chain head the Completed row of the request or approval that returned this reached (Sequence,
+    /// RowHash); null when it was journaled, and for requests read from the store.</summary>
+    public Anchoring.AuditChainHead? ChainHead { get; private set; }
+
+    /// <summary>The signed chain digest covering <see cref="ChainHead"/>, kept outside the audit store; null when none was written.</summary>
+    public Anchoring.AuditDigest? Digest { get; private set; }
+
+    void Anchoring.IAuditAnchored.Anchor(Anchoring.AuditChainHead? chainHead, Anchoring.AuditDigest? digest)
+    {
+        ChainHead = chainHead;
+        Digest = digest;
+    }
 
     public bool IsApproved => Status is RecoveryRequestStatus.Approved or RecoveryRequestStatus.Completed;
 }

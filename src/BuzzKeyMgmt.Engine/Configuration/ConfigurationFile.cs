@@ -11,7 +11,7 @@ namespace BuzzKeyMgmt.Engine.Configuration;
 public static class ConfigurationFile
 {
     private static readonly string[] EnvironmentKeys =
-        { "region", "accountId", "production", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl", "endpoints" };
+        { "region", "accountId", "production", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl", "endpoints", "auditDigests" };
     private static readonly string[] EndpointKeys = { "kms", "sts", "sns", "iam" };
     private static readonly string[] RoleKeys = { "admin", "emergency", "recovery" };
     private static readonly string[] StoreKeys = { "provider", "path", "connectionString" };
@@ -107,6 +107,7 @@ public static class ConfigurationFile
             MfaSerialNumber = r.OptionalString(e, at, "mfaSerialNumber", MfaSerial, "an MFA device ARN like arn:aws:iam::123456789012:mfa/alice or a hardware serial (9-256 characters)"),
             AlertTopicArn = r.OptionalString(e, at, "alertTopicArn", TopicArn, "a standard SNS topic ARN arn:aws:sns:<region>:<account>:<name> like arn:aws:sns:us-east-1:123456789012:key-alerts (alerts are published in that Region and account)"),
             AuditStore = ReadStore(r, e, at, file),
+            AuditDigests = AuditDigestSettings.Read(e, at, file),
             EndpointUrl = endpointUrl,
             Endpoints = ReadEndpoints(r, e, at, file, endpointUrl),
             Source = file,

@@ -44,6 +44,9 @@ public sealed class KeyMgmtEnvironment
     public string? MfaSerialNumber { get; init; }
     public string? AlertTopicArn { get; init; }
     public AuditStoreReference? AuditStore { get; init; }
+
+    /// <summary>Where the audit chain's signed digests go and which KMS key signs them; null: the chain is not anchored.</summary>
+    public AuditDigestSettings? AuditDigests { get; init; }
     public string? EndpointUrl { get; init; }
     public bool IsProduction { get; init; }
 

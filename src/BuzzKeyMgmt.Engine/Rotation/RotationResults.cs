@@ -1,7 +1,7 @@
 namespace BuzzKeyMgmt.Engine.Rotation;
 
 /// <summary>What Set-KeyRotationPolicy did to one key: automatic rotation before and after, read back.</summary>
-public sealed class RotationPolicyResult
+public sealed class RotationPolicyResult : Audit.Anchoring.IAuditAnchored
 {
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
@@ -20,11 +20,23 @@ public sealed class RotationPolicyResult
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public TimeSpan Duration { get; init; }
 
+    /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
+    public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }
+
+    /// <summary>The signed chain digest covering <see cref="ChainHead"/>, kept outside the audit store; null when none was written.</summary>
+    public Audit.Anchoring.AuditDigest? Digest { get; private set; }
+
+    void Audit.Anchoring.IAuditAnchored.Anchor(Audit.Anchoring.AuditChainHead? chainHead, Audit.Anchoring.AuditDigest? digest)
+    {
+        ChainHead = chainHead;
+        Digest = digest;
+    }
+
     public override string ToString() => $"{Alias ?? KeyId}: rotation {(RotationEnabled ? $"every {RotationPeriodDays} days" : "off")}";
 }
 
 /// <summary>What Invoke-KeyRotation did to one key: the on-demand rotation KMS accepted, running or done.</summary>
-public sealed class RotationResult
+public sealed class RotationResult : Audit.Anchoring.IAuditAnchored
 {
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
@@ -45,6 +57,18 @@ public sealed class RotationResult
     public bool Journaled { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public TimeSpan Duration { get; init; }
+
+    /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
+    public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }
+
+    /// <summary>The signed chain digest covering <see cref="ChainHead"/>, kept outside the audit store; null when none was written.</summary>
+    public Audit.Anchoring.AuditDigest? Digest { get; private set; }
+
+    void Audit.Anchoring.IAuditAnchored.Anchor(Audit.Anchoring.AuditChainHead? chainHead, Audit.Anchoring.AuditDigest? digest)
+    {
+        ChainHead = chainHead;
+        Digest = digest;
+    }
 
     public override string ToString() => $"{Alias ?? KeyId}: {RotationState}";
 }

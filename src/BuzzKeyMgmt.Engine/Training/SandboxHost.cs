@@ -10,7 +10,9 @@ namespace BuzzKeyMgmt.Engine.Training;
 /// The sandbox of one context (one PowerShell runspace), for training, drills and tests. Starting it registers, in that
 /// context only, the environments "sandbox" (the IAM user "operator"), "sandbox-approver1" and "sandbox-approver2" (the two
 /// approvers: separation of duties) and "sandbox-trainee" (a user without any KMS permission). Each uses that user's own
-/// access key and MFA device, and the sandbox clock. Stopping it removes them and closes their sessions.
+/// access key and MFA device, and the sandbox clock, and anchors its audit chain: signed digests (by the sandbox's
+/// <c>alias/buzzkeymgmt-audit-digest</c>) in <c>digests/&lt;store name&gt;</c> beside the SQLite store. Stopping it removes
+/// them and closes their sessions.
 /// </summary>
 public sealed class SandboxHost(EnvironmentCatalog environments, Context.SessionRegistry sessions)
 {
@@ -34,7 +36,7 @@ public sealed class SandboxHost(EnvironmentCatalog environments, Context.Session
             SandboxServer server;
             try
             {
-                server = SandboxServer.Start(new SandboxOptions { Port = port, EnforceQuotas = enforceQuotas, DateHeaderSkew = dateHeaderSkew });
+                server = SandboxServer.Start(new SandboxOptions { Port = port, EnforceQuotas = enforceQuotas, DateHeaderSkew = dateHeaderSkew, AuditDigestKey = true });
             }
             catch (System.Net.Sockets.SocketException ex)
             {
@@ -80,6 +82,7 @@ public sealed class SandboxHost(EnvironmentCatalog environments, Context.Session
         RecoveryRoleArn = server.RecoveryRoleArn,
         MfaSerialNumber = user.MfaSerial,
         AlertTopicArn = server.AlertTopicArn,
+        AuditDigests = new AuditDigestSettings(null, server.AuditDigestKeyAlias),   // digests beside the store, signed by the sandbox's digest key
         EndpointUrl = server.Endpoint,
         IsProduction = false,
         Source = "session",

@@ -4,8 +4,8 @@ public sealed partial class KmsService
 {
     private static readonly string[] KeySpecs = { "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "HMAC_256" };
 
-    /// <summary>The key usages each key spec allows (ECC and HMAC keys exist for metadata and rotation rules: they
-    /// cannot sign or compute MACs here).</summary>
+    /// <summary>The key usages each key spec allows. ECC_NIST_P256 and RSA SIGN_VERIFY keys sign and verify, HMAC_256 keys
+    /// compute and verify MACs (KmsService.Signing.cs).</summary>
     private static string[] UsagesOf(string spec) => spec switch
     {
         "SYMMETRIC_DEFAULT" => ["ENCRYPT_DECRYPT"],

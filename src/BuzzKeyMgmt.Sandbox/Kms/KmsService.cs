@@ -28,6 +28,7 @@ public sealed partial class KmsService
             ["ListKeyRotations"] = ListKeyRotations,
             ["Encrypt"] = Encrypt, ["Decrypt"] = Decrypt, ["GenerateDataKey"] = GenerateDataKey,
             ["TagResource"] = TagResource, ["UntagResource"] = UntagResource, ["ListResourceTags"] = ListResourceTags,
+            ["Sign"] = Sign, ["Verify"] = Verify, ["GetPublicKey"] = GetPublicKey, ["GenerateMac"] = GenerateMac, ["VerifyMac"] = VerifyMac,
         };
         AddManagedKey("alias/aws/ebs", "Default key that protects my EBS volumes when no other key is defined");
         AddManagedKey("alias/aws/s3", "Default key that protects my S3 objects when no other key is defined");
@@ -43,7 +44,7 @@ public sealed partial class KmsService
         "CreateKey", "DescribeKey", "ListKeys", "DisableKey", "EnableKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
         "CreateAlias", "DeleteAlias", "ListAliases", "EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus",
         "RotateKeyOnDemand", "ListKeyRotations", "Encrypt", "Decrypt", "GenerateDataKey", "TagResource", "UntagResource",
-        "ListResourceTags",
+        "ListResourceTags", "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac",
     };
 
     /// <summary>Runs one KMS operation; never throws for bad input: answers an AWS-shaped error instead.</summary>

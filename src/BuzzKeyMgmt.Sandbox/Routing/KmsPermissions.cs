@@ -7,22 +7,38 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 /// <summary>
 /// Which KMS actions each caller may perform: root everything; IAM users read only ("trainee": nothing); Admin read + rotation, create,
 /// aliases, tags; Emergency read + DisableKey, ScheduleKeyDeletion; Recovery read + EnableKey, CancelKeyDeletion,
-/// Encrypt, Decrypt, GenerateDataKey. Everything else is AccessDeniedException (400) worded as IAM words it.
+/// Encrypt, Decrypt, GenerateDataKey. Reads include GetPublicKey, Verify and VerifyMac (checking an audit digest changes
+/// nothing). Sign and GenerateMac are allowed to the identities that write audit rows (the three roles, and the IAM
+/// users other than "trainee", who request and approve recoveries as themselves) on a key tagged
+/// BuzzKeyMgmtPurpose=audit-digest only (an aws:ResourceTag condition): they may sign the audit chain's digests, and
+/// nothing else; whoever holds only the audit database cannot. Everything else is AccessDeniedException (400) worded as
+/// IAM words it.
 /// </summary>
 internal static class KmsPermissions
 {
-    public static readonly IReadOnlySet<string> Read = Set("DescribeKey", "ListKeys", "ListAliases", "GetKeyRotationStatus", "ListKeyRotations", "ListResourceTags");
+    public static readonly IReadOnlySet<string> Read = Set("DescribeKey", "ListKeys", "ListAliases", "GetKeyRotationStatus", "ListKeyRotations", "ListResourceTags",
+        "GetPublicKey", "Verify", "VerifyMac");
+
+    /// <summary>Allowed to the identities that write audit rows, on the audit digest key only.</summary>
+    private static readonly IReadOnlySet<string> DigestSigning = Set("Sign", "GenerateMac");
+
+    /// <summary>Operations whose quota bucket depends on the key's spec (asymmetric cryptography).</summary>
+    public static bool KeyDependent(string operation) => operation is "Sign" or "Verify";
     private static readonly IReadOnlySet<string> Admin = Set("EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand", "CreateKey",
         "CreateAlias", "DeleteAlias", "TagResource", "UntagResource");
     private static readonly IReadOnlySet<string> Emergency = Set("DisableKey", "ScheduleKeyDeletion");
     private static readonly IReadOnlySet<string> Recovery = Set("EnableKey", "CancelKeyDeletion", "Encrypt", "Decrypt", "GenerateDataKey");
     private static readonly IReadOnlySet<string> AccountWide = Set("CreateKey", "ListKeys", "ListAliases", "GenerateRandom");
 
-    public static bool IsAllowed(CallerIdentity caller, SandboxRole? role, string operation)
+    /// <param name="isDigestKey">Whether the key the request names is tagged as the audit digest key (asked only for Sign
+    /// and GenerateMac).</param>
+    public static bool IsAllowed(CallerIdentity caller, SandboxRole? role, string operation, Func<bool>? isDigestKey = null)
     {
         if (caller.Kind == CallerKind.Root) return true;
         if (caller.Kind == CallerKind.User && caller.Principal?.Name == IdentityStore.NoKmsUser) return false;
         if (Read.Contains(operation)) return true;
+        if (DigestSigning.Contains(operation))
+            return (caller.Kind == CallerKind.User || caller.Kind == CallerKind.AssumedRole && role is not null) && isDigestKey?.Invoke() == true;
         if (caller.Kind != CallerKind.AssumedRole || role is null) return false;
         return role.Kind switch
         {

@@ -35,16 +35,17 @@ internal sealed class KmsRoute(SandboxServices s)
             return JsonProtocol.FromService(new ServiceResponse(200, JsonProtocol.ContentType, []), requestId);
         if (fault.Failure is { } kind) return JsonProtocol.Error(ErrorCatalog.KmsFault(kind), requestId);
 
-        if (s.EnforceQuotas() && !s.QuotasIn(region).TryAcquire(operation))
+        var kms = s.KmsIn(region);
+        if (s.EnforceQuotas() && !s.QuotasIn(region).TryAcquire(operation, KmsPermissions.KeyDependent(operation) ? kms.KeySpecNamedIn(request.Body) : null))
             return JsonProtocol.Error(new AwsError("ThrottlingException", ErrorCatalog.RateExceeded, 400), requestId);
 
         var role = caller.RoleName is null ? null : s.Identities.RoleByName(caller.RoleName);
-        if (!Routing.KmsPermissions.IsAllowed(caller, role, operation))
+        if (!Routing.KmsPermissions.IsAllowed(caller, role, operation, () => kms.KeyHasTag(request.Body, KmsService.AuditDigestTagKey, KmsService.AuditDigestTagValue)))
             return JsonProtocol.Error(KmsPermissions.Denied(caller, operation, request.Body, region, s.AccountId), requestId);
 
         try
         {
-            return JsonProtocol.FromService(s.KmsIn(region).Invoke(operation, request.Body, caller.Arn), requestId);
+            return JsonProtocol.FromService(kms.Invoke(operation, request.Body, caller.Arn), requestId);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

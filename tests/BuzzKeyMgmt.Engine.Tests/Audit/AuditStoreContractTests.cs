@@ -25,12 +25,12 @@ public abstract class AuditStoreContractTests : IDisposable
     public virtual void Dispose() { }
 
     [StoreFact]
-    public void Migrate_twice_applies_nothing_the_second_time_and_reports_version_6()
+    public void Migrate_twice_applies_nothing_the_second_time_and_reports_version_7()
     {
         Assert.Empty(Store.Migrate());
         var description = Store.Describe();
         Assert.True(description.Reachable, description.Error);
-        Assert.Equal(6, description.SchemaVersion);
+        Assert.Equal(7, description.SchemaVersion);
         Assert.Equal(Store.Provider, description.Provider);
     }
 

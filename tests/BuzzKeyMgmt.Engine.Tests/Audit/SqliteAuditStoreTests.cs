@@ -13,10 +13,10 @@ public sealed class SqliteAuditStoreTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public void First_migration_creates_the_file_in_WAL_mode_and_applies_versions_1_to_6()
+    public void First_migration_creates_the_file_in_WAL_mode_and_applies_versions_1_to_7()
     {
         var store = new SqliteAuditStore(_directory.File("nested", "audit.db"));
-        Assert.Equal([1, 2, 3, 4, 5, 6], store.Migrate());
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], store.Migrate());
         Assert.Empty(store.Migrate());
         using var connection = new SqliteConnection($"Data Source={store.DatabasePath};Pooling=False");
         connection.Open();
@@ -84,7 +84,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
         Assert.True(File.Exists(Path.Combine(xdg, "BuzzKeyMgmt", "audit.db")));
         var description = store.Describe();
         Assert.True(description.Reachable);
-        Assert.Equal(6, description.SchemaVersion);
+        Assert.Equal(7, description.SchemaVersion);
         Assert.Equal(1, store.Append(SampleEntries.Started("prod", SampleEntries.NewKeyId())).Sequence);
     }
 

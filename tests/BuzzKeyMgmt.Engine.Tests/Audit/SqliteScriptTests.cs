@@ -46,7 +46,7 @@ public sealed class SqliteScriptTests : IDisposable
             required => Assert.Contains(required, objects));
 
         Assert.Equal(8L, Scalar(connection, "SELECT COUNT(*) FROM KeyManagementConfig"));
-        Assert.Equal(6L, Scalar(connection, "SELECT COUNT(*) FROM SchemaVersion"));
+        Assert.Equal(7L, Scalar(connection, "SELECT COUNT(*) FROM SchemaVersion"));
         Assert.Equal(@"^(INC|INCIDENT)-\d{4}-\d{3,6}$", Scalar(connection, "SELECT Value FROM KeyManagementConfig WHERE Name = 'IncidentIdPattern'"));
         Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM ConnectionEncryptionCompliance"));
     }

@@ -108,6 +108,10 @@ public sealed class SqliteAuditStore : AdoAuditStore
     public override ChainVerification VerifyChain() =>
         Run(create: false, connection => SqliteChainScanner.Verify((SqliteConnection)connection));
 
+    /// <summary>The same walk, recording the rows at <paramref name="checkpoints"/> (see <see cref="Anchoring.AnchoredChainVerifier"/>).</summary>
+    public override ChainVerification VerifyChain(Anchoring.ChainCheckpoints checkpoints) =>
+        Run(create: false, connection => SqliteChainScanner.Verify((SqliteConnection)connection, checkpoints));
+
     protected override DbTransaction BeginWriteTransaction(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false);
 

@@ -31,14 +31,15 @@ internal static class SqliteChainScanner
     private const int RowHashColumn = 3;
     private const int CanonicalColumn = 4;
 
-    public static ChainVerification Verify(SqliteConnection connection)
+    /// <param name="checkpoints">Sequences at which to record the stored RowHash and AuditId while the chain is intact.</param>
+    public static ChainVerification Verify(SqliteConnection connection, Anchoring.ChainCheckpoints? checkpoints = null)
     {
         var rc = raw.sqlite3_prepare_v2(connection.Handle, Sql, out var statement);
         if (rc != raw.SQLITE_OK)
             throw new SqliteException($"Could not read the audit chain: {raw.sqlite3_errmsg(connection.Handle).utf8_to_string()}", rc);
         using (statement)
         {
-            var walk = new Walk();
+            var walk = new Walk { Checkpoints = checkpoints };
             var inFlight = new Queue<(ChainChunk Chunk, Task Hashing)>();
             var free = new Stack<ChainChunk>();
             var chunk = new ChainChunk();
@@ -68,6 +69,8 @@ internal static class SqliteChainScanner
         public long Expected = 1;
         public long Count;
         public readonly byte[] Previous = Encoding.ASCII.GetBytes(AuditHasher.GenesisHash);
+        public Anchoring.ChainCheckpoints? Checkpoints;
+        public long NextCheckpoint => Checkpoints?.Next ?? long.MaxValue;
     }
 
     /// <summary>Waits for the oldest chunk's hashes and checks its links in Sequence order; a result when broken.</summary>
@@ -88,6 +91,9 @@ internal static class SqliteChainScanner
                     ChainVerifier.ContentProblem(Encoding.UTF8.GetString(chunk.RowHash(i)), Encoding.ASCII.GetString(chunk.Computed(i))));
             if (chunk.RowHash(i).Length != 64) // cannot happen through the CHECK constraint; keeps Previous a 64-byte buffer
                 return Broken(chunk, i, walk, ChainBreak.RowHashMismatch, "stored RowHash is not 64 hex characters.");
+            if (sequence == walk.NextCheckpoint)
+                walk.Checkpoints!.Record(sequence, Encoding.ASCII.GetString(chunk.RowHash(i)),
+                    Guid.TryParse(Encoding.UTF8.GetString(chunk.AuditId(i)), out var id) ? id : Guid.Empty);
             chunk.RowHash(i).CopyTo(walk.Previous);
             walk.Expected++;
             walk.Count++;

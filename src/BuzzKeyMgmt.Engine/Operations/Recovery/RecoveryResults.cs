@@ -1,7 +1,7 @@
 namespace BuzzKeyMgmt.Engine.Operations.Recovery;
 
 /// <summary>What Restore-EncryptionKey did: the checks that passed, the state before and after, the access test.</summary>
-public sealed class RecoveryResult
+public sealed class RecoveryResult : Audit.Anchoring.IAuditAnchored
 {
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
@@ -28,10 +28,22 @@ public sealed class RecoveryResult
     /// <summary>What the operator should know: the Completed row journaled, the alert queued.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
     public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
+    public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }
+
+    /// <summary>The signed chain digest covering <see cref="ChainHead"/>, kept outside the audit store; null when none was written.</summary>
+    public Audit.Anchoring.AuditDigest? Digest { get; private set; }
+
+    void Audit.Anchoring.IAuditAnchored.Anchor(Audit.Anchoring.AuditChainHead? chainHead, Audit.Anchoring.AuditDigest? digest)
+    {
+        ChainHead = chainHead;
+        Digest = digest;
+    }
 }
 
 /// <summary>A GenerateDataKey + Decrypt round trip: the key can protect and reveal data again.</summary>
-public sealed class AccessTestResult
+public sealed class AccessTestResult : Audit.Anchoring.IAuditAnchored
 {
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
@@ -42,4 +54,16 @@ public sealed class AccessTestResult
     public Guid AuditId { get; init; }
     public string? Error { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
+    /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
+    public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }
+
+    /// <summary>The signed chain digest covering <see cref="ChainHead"/>, kept outside the audit store; null when none was written.</summary>
+    public Audit.Anchoring.AuditDigest? Digest { get; private set; }
+
+    void Audit.Anchoring.IAuditAnchored.Anchor(Audit.Anchoring.AuditChainHead? chainHead, Audit.Anchoring.AuditDigest? digest)
+    {
+        ChainHead = chainHead;
+        Digest = digest;
+    }
 }

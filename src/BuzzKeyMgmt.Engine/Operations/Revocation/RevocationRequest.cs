@@ -13,7 +13,7 @@ public sealed record RevocationRequest(
 
 /// <summary>What a revocation did: the key's state before and after, whether the new state was read back, the
 /// deletion date when scheduled, the audit row, the alert, how long it took, and whether the audit was journaled.</summary>
-public sealed class RevocationResult
+public sealed class RevocationResult : Audit.Anchoring.IAuditAnchored
 {
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
@@ -42,6 +42,18 @@ public sealed class RevocationResult
     public TimeSpan Duration { get; init; }
     public bool Journaled { get; init; }
     public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
+    public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }
+
+    /// <summary>The signed chain digest covering <see cref="ChainHead"/>, kept outside the audit store; null when none was written.</summary>
+    public Audit.Anchoring.AuditDigest? Digest { get; private set; }
+
+    void Audit.Anchoring.IAuditAnchored.Anchor(Audit.Anchoring.AuditChainHead? chainHead, Audit.Anchoring.AuditDigest? digest)
+    {
+        ChainHead = chainHead;
+        Digest = digest;
+    }
 
     public override string ToString() => $"{Alias ?? KeyId}: {PreviousState} -> {State}";
 }

@@ -24,4 +24,10 @@ public sealed class OperationFailedException(KeyMgmtException failure, AuditOutc
 
     /// <summary>The operation ended because of a stop (Ctrl+C).</summary>
     public bool Stopped { get; } = stopped;
+
+    /// <summary>The audit chain head the Completed row reached (Sequence, RowHash); null when it was journaled or not written.</summary>
+    public Audit.Anchoring.AuditChainHead? ChainHead { get; init; }
+
+    /// <summary>The signed digest covering <see cref="ChainHead"/>, outside the store; null when none was written.</summary>
+    public Audit.Anchoring.AuditDigest? Digest { get; init; }
 }

@@ -61,6 +61,9 @@ public sealed class OperationRun : IDisposable
     public ReadBack? ReadBack { get; internal set; }
     public OperationAudit Audit { get; internal set; } = null!;
     public AuditRecord? CompletedRecord { get; internal set; }
+
+    /// <summary>The chain head the Completed row reached and the signed digest covering it (Audit/Anchoring/AuditAnchor).</summary>
+    public Audit.Anchoring.AuditAnchorResult? Anchor { get; internal set; }
     public AuditOutcome Outcome { get; internal set; } = AuditOutcome.Pending;
     public AlertSendResult? Alert { get; internal set; }
     public string? AlertId { get; internal set; }

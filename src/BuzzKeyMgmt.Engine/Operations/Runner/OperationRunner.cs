@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using BuzzKeyMgmt.Engine.Alerts;
 using BuzzKeyMgmt.Engine.Audit;
 using BuzzKeyMgmt.Engine.Aws;
+using BuzzKeyMgmt.Engine.Audit.Anchoring;
 using BuzzKeyMgmt.Engine.Context;
 using BuzzKeyMgmt.Engine.Events;
 using BuzzKeyMgmt.Engine.Identity;
@@ -142,11 +143,12 @@ public sealed class OperationRunner : IDisposable
             : AuditOutcome.Failed;
         WriteCompleted(operation, run, failure);
         run.FailureFollowsAChange = failure is not null && operation.FailureFollowsAChange(run);
+        await AuditAnchor.AfterOperationAsync(run).ConfigureAwait(false);   // a signed digest outside the store; never throws
         await SendAlertAsync(operation, run, failure).ConfigureAwait(false);
 
-        if (failure is null || operation.FailureIsResult(run, failure)) return operation.Result(run);
+        if (failure is null || operation.FailureIsResult(run, failure)) return AuditAnchor.Stamp(operation.Result(run), run);
         throw new OperationFailedException(failure, run.Outcome, run.CompletedRecord?.AuditId, run.Journaled, run.Warnings,
-            run.ReadBack?.State ?? run.InitialState, run.Stopped);
+            run.ReadBack?.State ?? run.InitialState, run.Stopped) { ChainHead = run.Anchor?.ChainHead, Digest = run.Anchor?.Digest };
     }
 
     /// <summary>Before a routine operation (never an emergency): operations of this environment that began more than
@@ -276,7 +278,7 @@ public sealed class OperationRunner : IDisposable
             KeyId = run.Target.KeyId, KeyArn = run.Target.Arn, Alias = run.Target.Alias, IncidentId = operation.IncidentId,
             ChangeId = operation.ChangeId, Operator = session.Operator, OperatorArn = ActingArn(run), BaseIdentityArn = session.BaseCallerArn, ErrorCode = failure?.ErrorId,
             ErrorMessage = failure?.Message, Timings = new Dictionary<string, long>(run.Steps), AuditId = run.CompletedRecord?.AuditId.ToString(),
-            OccurredAtUtc = run.Now, Journaled = run.Journaled,
+            OccurredAtUtc = run.Now, Journaled = run.Journaled, ChainHead = run.Anchor?.ChainHead, Digest = run.Anchor?.Digest,
         }, run.Token).ConfigureAwait(false);
         if (run.Alert.Delivery == AlertDelivery.Published)
             run.Say($"Alert {run.AlertId} published (SNS message id {run.Alert.MessageId}).");
