@@ -25,7 +25,7 @@ foreach ($id in @(
         'ParameterArgumentValidationErrorNullNotAllowed',
         # the module and the configuration
         'ModuleNotFound', 'ModuleNotLoaded', 'EnvironmentNotFound', 'ConfigurationInvalid', 'SqlConnectionStringInvalid',
-        'RoleNotConfigured', 'ProfileNotFound', 'InvalidPolicy', 'EndpointUrlInvalid', 'WrongServiceEndpoint',
+        'RoleNotConfigured', 'ProfileNotFound', 'InvalidPolicy', 'EndpointUrlInvalid', 'WrongServiceEndpoint', 'AuditDigestKeyUnsupported',
         # the request
         'IncidentIdInvalid', 'ChangeIdInvalid', 'ReasonInvalid', 'InvalidKeyReference', 'KeyNotFound', 'PendingWindowWithoutDeletion',
         'MfaCodeMalformed', 'InvalidTimeRange', 'InvalidRecoveryRequest', 'RecoveryRequestNotFound')) {
@@ -45,7 +45,7 @@ foreach ($id in @(
     $script:ErrorCodes[$id] = $script:ExitCodes.Refused
 }
 foreach ($id in @(
-        'AwsUnavailable', 'Throttled', 'EndpointUnreachable', 'AwsError', 'AwsErrorWithoutCode', 'UnexpectedFailure', 'OperationStopped', 'NoOutcome',
+        'AwsUnavailable', 'Throttled', 'LimitExceeded', 'EndpointUnreachable', 'AwsError', 'AwsErrorWithoutCode', 'UnexpectedFailure', 'OperationStopped', 'NoOutcome',
         'ResultNotWritten',
         'AuditStoreFailure', 'AuditChainConflict', 'AuditAppendOnlyViolation', 'InvalidAuditEntry', 'AuditJournalFailure')) {
     $script:ErrorCodes[$id] = $script:ExitCodes.AwsFailed
