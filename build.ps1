@@ -7,7 +7,8 @@
     Test    builds, runs the xunit projects and the Pester suites against the built module in a child pwsh, and
             ends with the line "N passed, N failed"; exits non-zero on any failure or when no test ran.
     Package builds and writes out/package/BuzzKeyMgmt.<version>.nupkg (installable with Install-PSResource).
-    Drill   builds, imports the module in a fresh pwsh and runs the drill (for now: Test-KeyMgmtEnvironment).
+    Drill   builds, then in a fresh pwsh: sandbox, a small fleet, the full revocation-and-recovery drill, its report,
+            a compliance summary and the HTML report (tests/Drills/Invoke-Drill.ps1); exit 0 only on a passing drill.
     Bench   builds and runs every bench/*.ps1.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test

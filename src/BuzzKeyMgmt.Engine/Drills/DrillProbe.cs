@@ -26,6 +26,7 @@ internal sealed class DrillProbe(DrillState state)
         }, t)).ConfigureAwait(false);
         state.KeyId = created.KeyMetadata.KeyId;
         state.KeyArn = created.KeyMetadata.Arn;
+        run.Target = new ResolvedKey(state.KeyId, state.KeyArn, state.Alias, null);   // the Completed row names the new key
         await run.ChangeAsync("createAlias", "CreateAlias", (kms, t) =>
             kms.CreateAliasAsync(new CreateAliasRequest { AliasName = state.Alias, TargetKeyId = state.KeyId }, t)).ConfigureAwait(false);
         state.AliasCreated = true;

@@ -53,6 +53,9 @@ internal sealed class DrillStepOperation : KeyOperation<DrillStep>
     protected internal override Task<ReadBack> ReadBackAsync(OperationRun run) =>
         Task.FromResult(new ReadBack(_check!.Passed, _check.Passed ? "Passed" : "Failed", _check.Detail));
 
+    /// <summary>The report row of a failed drill is a failure (KEY DRILL FAILED), not a refusal: the drill ran.</summary>
+    protected internal override bool FailureFollowsAChange(OperationRun run) => _alerts || run.ChangeSent;
+
     protected internal override string NotVerified(OperationRun run, ReadBack readBack) => $"Drill step {_step}: {_check?.Detail}";
 
     /// <summary>The step, what it found and the drill's state after it (what a resumed drill starts from).</summary>
