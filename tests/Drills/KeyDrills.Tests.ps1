@@ -238,6 +238,7 @@ try { `$null = Invoke-KeyRevocationDrill -Environment staging; 'noCode=ran' } ca
 "resumed=`$(`$done.Status)"
 "sameDrill=`$(`$done.DrillId -eq `$w.DrillId)"
 "skipped=`$(@(`$done.Steps | Where-Object Status -eq Skipped).Count)"
+"resumedTtr=`$(`$done.TimeToRevokeMs -gt 0 -and `$done.MttrMet)"
 "finalState=`$((Get-KeyStatus -KeyId `$w.KeyId).State)"
 try { `$null = Invoke-KeyRevocationDrill -Environment staging -DrillId `$w.DrillId; 'again=ran' } catch { "again=`$((`$_.FullyQualifiedErrorId -split ',')[0])" }
 "@
@@ -250,6 +251,7 @@ try { `$null = Invoke-KeyRevocationDrill -Environment staging -DrillId `$w.Drill
         $r.Output | Should -Contain 'resumed=Passed'
         $r.Output | Should -Contain 'sameDrill=True'
         $r.Output | Should -Contain 'skipped=5'
+        $r.Output | Should -Contain 'resumedTtr=True'
         $r.Output | Should -Contain 'finalState=PendingDeletion'
         $r.Output | Should -Contain 'again=DrillFinished'
     }

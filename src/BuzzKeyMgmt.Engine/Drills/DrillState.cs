@@ -19,11 +19,14 @@ public sealed class DrillState
     public Guid? RequestId { get; set; }
     public bool AliasCreated { get; set; }
 
+    /// <summary>The measured time to revoke, kept so that a resumed drill still reports it.</summary>
+    public long? TimeToRevokeMs { get; set; }
+
     public Dictionary<string, string?> Data() => new()
     {
         ["scenario"] = Scenario.ToString(), ["incidentId"] = IncidentId, ["changeId"] = ChangeId, ["keyId"] = KeyId, ["keyArn"] = KeyArn,
         ["probeCiphertext"] = ProbeCiphertext, ["probeSha256"] = ProbeSha256, ["requestId"] = RequestId?.ToString(),
-        ["aliasCreated"] = AliasCreated ? "true" : null,
+        ["aliasCreated"] = AliasCreated ? "true" : null, ["timeToRevokeMs"] = TimeToRevokeMs?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     public static DrillState From(string drillId, IReadOnlyDictionary<string, string?> data) => new()
@@ -38,6 +41,7 @@ public sealed class DrillState
         ProbeSha256 = data.GetValueOrDefault("probeSha256"),
         RequestId = Guid.TryParse(data.GetValueOrDefault("requestId"), out var r) ? r : null,
         AliasCreated = data.GetValueOrDefault("aliasCreated") == "true",
+        TimeToRevokeMs = long.TryParse(data.GetValueOrDefault("timeToRevokeMs"), System.Globalization.CultureInfo.InvariantCulture, out var ttr) ? ttr : null,
     };
 
     /// <summary>A new drill id: 12 lower-case hex characters (an alias-safe name, unique enough for a team's drills).</summary>

@@ -128,7 +128,6 @@ public sealed class RevocationDrill : IDisposable
     {
         private readonly List<DrillStep> _steps = new();
         private readonly List<string> _notCleaned = new();
-        private long? _timeToRevoke;
         private bool _stopped;
         private OperationRunner Main => drill.Runner(admin);
         private DrillProbe Probe => new(state);
@@ -205,7 +204,7 @@ public sealed class RevocationDrill : IDisposable
             { DrillId = state.DrillId };
             var result = await Main.RunAsync(revocation, stop).ConfigureAwait(false);
             var ms = clock.ElapsedMilliseconds;
-            _timeToRevoke ??= ms;
+            state.TimeToRevokeMs ??= ms;
             var wanted = deletes ? "PendingDeletion" : "Disabled";
             return new DrillCheck(result.Verified && result.State == wanted,
                 $"{revocation.AuditName} audit row {result.AuditId}: {result.PreviousState} -> {result.State}{(result.Verified ? ", read back" : ", NOT verified")} in {ms} ms");
@@ -288,6 +287,8 @@ public sealed class RevocationDrill : IDisposable
             {
                 var why = ex is OperationCanceledException ? $"not finished within {CleanupBudget.TotalSeconds:0} s" : ex.Message;
                 _steps.Add(new DrillStep(DrillRecords.Cleanup, "Failed", 0, why, (ex as OperationFailedException)?.AuditId));
+                FailedStep ??= DrillRecords.Cleanup;
+                Failure ??= why;
                 if (_notCleaned.Count == 0)
                     _notCleaned.Add($"{state.Alias} ({state.KeyId}): the clean-up failed ({why}); schedule the key's deletion and delete the alias by hand.");
             }
@@ -301,7 +302,7 @@ public sealed class RevocationDrill : IDisposable
                 : Waiting == "mfa" ? DrillStatus.WaitingForMfa
                 : FailedStep is not null || _steps.Any(s => s.Status == "Failed") ? DrillStatus.Failed
                 : DrillStatus.Passed;
-            if (status == DrillStatus.Passed && _timeToRevoke is { } ttr && ttr > policy.MttrTargetMinutes * 60_000L)
+            if (status == DrillStatus.Passed && state.TimeToRevokeMs is { } ttr && ttr > policy.MttrTargetMinutes * 60_000L)
             {
                 status = DrillStatus.Failed;
                 FailedStep = "time-to-revoke";
@@ -310,7 +311,7 @@ public sealed class RevocationDrill : IDisposable
             var report = new DrillReport
             {
                 DrillId = state.DrillId, Environment = admin.Environment, Scenario = state.Scenario, Status = status, KeyId = state.KeyId,
-                Alias = state.Alias, RequestId = state.RequestId, Steps = _steps.ToList(), TimeToRevokeMs = _timeToRevoke,
+                Alias = state.Alias, RequestId = state.RequestId, Steps = _steps.ToList(), TimeToRevokeMs = state.TimeToRevokeMs,
                 MttrTargetMinutes = policy.MttrTargetMinutes, TotalMs = totalMs, FailedStep = FailedStep, Failure = Failure,
                 NotCleaned = _notCleaned.ToList(), Next = _next,
             };
