@@ -107,6 +107,9 @@ function global:Start-Sleep {
         $proxy.SetVariable('RunbookTestSerials', $Serials)
         $proxy.SetVariable('RunbookTestIdentity', $(if ($Identity) { $Identity } else { $null }))
         $proxy.SetVariable('RunbookTestPrompts', [System.Collections.Generic.List[string]]::new())
+        # Files a runbook writes (./key-compliance-….html) land in a folder of this run, not in the repository.
+        $work = New-Item -ItemType Directory -Force (Join-Path $Dir "work-$(if ($Identity) { $Identity } else { 'practice' })")
+        $null = $proxy.Path.SetLocation([System.Management.Automation.WildcardPattern]::Escape($work.FullName))
         if ($Identity) { $null = $ps.AddScript($ShellPrelude, $false).Invoke() }
         else { $null = $ps.AddScript(($ShellPrelude -replace '(?s)function global:Start-Sleep.*$', ''), $false).Invoke() }
         if ($ps.HadErrors) { throw "the shell prelude failed: $($ps.Streams.Error)" }
