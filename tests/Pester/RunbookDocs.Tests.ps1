@@ -260,6 +260,11 @@ AfterAll {
 Describe 'Runbooks: every PowerShell block runs against the sandbox' {
     It '<_>.md runs in order, each block without an error' -ForEach $RunbookNames {
         $name = $_
+        # Cmdlets a runbook names that are still being added on another branch (issue 13): until they exist the runbook
+        # is skipped, saying so. Remove the entry when they are merged: from then on a missing cmdlet fails the runbook.
+        $awaiting = @{ 'quarterly-drill' = @('Invoke-KeyRevocationDrill', 'Get-KeyDrillHistory') }
+        $missing = @($awaiting[$name] | Where-Object { $_ -and -not (Get-Command $_ -Module BuzzKeyMgmt -ErrorAction SilentlyContinue) })
+        if ($missing) { Set-ItResult -Skipped -Because "$name.md needs $($missing -join ', '), not in this build yet"; return }
         $run = Invoke-Runbook $name $Seeds[$name]
         $run.Results.Count | Should -Be (@($run.Blocks | ForEach-Object { if ($_.Tag -eq 'approver') { 2 } else { 1 } }) | Measure-Object -Sum).Sum
         switch ($name) {
@@ -276,6 +281,37 @@ Describe 'Runbooks: every PowerShell block runs against the sandbox' {
             }
             'key-rotation' {
                 @(Get-KeyRotationDue -Alias 'alias/CEK_Payments_*' -Within 0 -Session $Admin | Where-Object Action -ne 'None') | Should -BeNullOrEmpty
+            }
+        }
+    }
+}
+
+Describe 'Runbooks: what every runbook holds' {
+    It '<_>.md has each section the issue asks for and names its compliance requirements' -ForEach $RunbookNames {
+        $text = Get-Content -Raw -LiteralPath (Join-Path $RunbookDir "$_.md")
+        $missing = @(
+            foreach ($heading in 'When to use it', 'Prerequisites', 'Set these first', 'Steps', 'Rollback', 'Escalation', 'Compliance mapping') {
+                if ($text -notmatch "(?m)^##+ $heading\s*$") { "a '$heading' section" }
+            }
+            if ($text -notmatch '\*\*(MTTR )?[Tt]arget') { 'the MTTR target, in bold, up front' }
+            foreach ($action in 'disable', 'schedule deletion', 'rotate', 'recover') { if ($text -notmatch "\*\*$action\*\*") { "the decision matrix's **$action**" } }
+            foreach ($requirement in 'PCI DSS 4.0.1 3.6', 'PCI DSS 4.0.1 3.7', 'SC-12', 'IR-4', '164.312') {
+                if (-not $text.Contains($requirement)) { "the compliance requirement $requirement" }
+            }
+            foreach ($prerequisite in 'Roles?', 'MFA', 'Approvals') { if ($text -notmatch "\*\*$($prerequisite):\*\*") { "the prerequisite **$($prerequisite -replace '\?'):**" } }
+            if ($text -notmatch '<[a-z-]+-(pager|contact|url)>') { 'escalation contacts as placeholders (<…-pager>, <…-contact>)' }
+        )
+        $missing | Should -BeNullOrEmpty -Because "$_.md is a runbook the issue describes"
+    }
+
+    It '<_>.md: every PowerShell block parses, and the production blocks use no sandbox cmdlet' -ForEach $RunbookNames {
+        foreach ($block in @(Get-RunbookBlocks (Join-Path $RunbookDir "$_.md"))) {
+            $tokens = $null; $errors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput($block.Code, [ref] $tokens, [ref] $errors)
+            $errors | Should -BeNullOrEmpty -Because "$_.md block $($block.Number) (line $($block.Line)) must parse"
+            if ($block.Tag -ne 'sandbox') {
+                $block.Code | Should -Not -Match 'KeyMgmtSandbox|-Environment\s+sandbox' -Because "$_.md block $($block.Number) is typed in production; the sandbox belongs in 'Practise it'"
+                $block.Code | Should -Not -Match '\b\d{6}\b' -Because "$_.md block $($block.Number): MFA codes are typed (Read-Host 'MFA code'), never written down"
             }
         }
     }
