@@ -142,7 +142,7 @@ public sealed record KeyAlert
     private string PastTense() => Operation.ToUpperInvariant() switch
     {
         "REVOKE" => "REVOKED", "RECOVER" => "RECOVERED", "RECONCILE" => "RECONCILED", "ROTATE" => "ROTATED", "DISABLE" => "DISABLED", "ENABLE" => "ENABLED",
-        "SCHEDULE_DELETION" => "DELETION SCHEDULED", "CANCEL_DELETION" => "DELETION CANCELED",
+        "SCHEDULE_DELETION" => "DELETION SCHEDULED", "CANCEL_DELETION" => "DELETION CANCELED", "DRILL" => "DRILL PASSED",
         var other => other.Replace('_', ' ') + " DONE",
     };
 

@@ -56,12 +56,12 @@ public static class StoreChecks
 
         try
         {
-            var drills = trail.Use(store => store.Query(new AuditQuery { Operation = AuditOperations.Drill, Environment = environment }))
-                .Where(r => r.Phase == AuditPhase.Completed).ToList();
-            var passed = drills.Where(r => r.Outcome == AuditOutcome.Succeeded).Select(r => (DateTimeOffset?)r.OccurredAtUtc).Max();
+            var drills = Drills.DrillRecords.History(trail, environment)
+                .Where(d => d.Status is not (Drills.DrillStatus.WaitingForApprovals or Drills.DrillStatus.WaitingForMfa)).ToList();
+            var passed = drills.Where(d => d.Passed).Select(d => (DateTimeOffset?)d.EndedAtUtc).Max();
             if (drills.Count == 0) Add(ComplianceChecks.DrillRecent, ComplianceStatus.NotApplicable, "no drill recorded yet (Invoke-KeyRevocationDrill)");
             else if (passed is { } at && now - at <= TimeSpan.FromDays(DrillWindowDays))
-                Add(ComplianceChecks.DrillRecent, ComplianceStatus.Pass, $"last passing drill {at:yyyy-MM-dd}");
+                Add(ComplianceChecks.DrillRecent, ComplianceStatus.Pass, $"last passing drill {at:yyyy-MM-dd} (Get-KeyDrillHistory)");
             else Add(ComplianceChecks.DrillRecent, ComplianceStatus.Fail,
                 passed is { } old ? $"last passing drill {old:yyyy-MM-dd}, over {DrillWindowDays} days ago" : "no drill has passed");
         }

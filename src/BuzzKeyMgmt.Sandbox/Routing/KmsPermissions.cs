@@ -6,7 +6,7 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 
 /// <summary>
 /// Which KMS actions each caller may perform: root everything; IAM users read only ("trainee": nothing); Admin read + rotation, create,
-/// aliases, tags; Emergency read + DisableKey, ScheduleKeyDeletion; Recovery read + EnableKey, CancelKeyDeletion,
+/// aliases, tags, and on drill keys (tagged Purpose=drill) Encrypt, Decrypt, GenerateDataKey and ScheduleKeyDeletion; Emergency read + DisableKey, ScheduleKeyDeletion; Recovery read + EnableKey, CancelKeyDeletion,
 /// Encrypt, Decrypt, GenerateDataKey. Reads include GetPublicKey, Verify and VerifyMac (checking an audit digest changes
 /// nothing). Sign and GenerateMac are allowed to the identities that write audit rows (the three roles, and the IAM
 /// users other than "trainee", who request and approve recoveries as themselves) on a key tagged
@@ -26,13 +26,21 @@ internal static class KmsPermissions
     public static bool KeyDependent(string operation) => operation is "Sign" or "Verify";
     private static readonly IReadOnlySet<string> Admin = Set("EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand", "CreateKey",
         "CreateAlias", "DeleteAlias", "TagResource", "UntagResource");
+    /// <summary>What Admin may also do, on a drill key only (tagged Purpose=drill: an aws:ResourceTag condition, as the
+    /// drill's IAM statement in runbooks/quarterly-drill.md writes it): encrypt and decrypt the drill's probe, and retire
+    /// the key when the drill ends. Revoking and restoring it still take the Emergency and Recovery roles.</summary>
+    private static readonly IReadOnlySet<string> DrillKeyUse = Set("Encrypt", "Decrypt", "GenerateDataKey", "ScheduleKeyDeletion");
+
+    /// <summary>The tag that marks a drill key.</summary>
+    public const string DrillTagKey = "Purpose", DrillTagValue = "drill";
     private static readonly IReadOnlySet<string> Emergency = Set("DisableKey", "ScheduleKeyDeletion");
     private static readonly IReadOnlySet<string> Recovery = Set("EnableKey", "CancelKeyDeletion", "Encrypt", "Decrypt", "GenerateDataKey");
     private static readonly IReadOnlySet<string> AccountWide = Set("CreateKey", "ListKeys", "ListAliases", "GenerateRandom");
 
     /// <param name="isDigestKey">Whether the key the request names is tagged as the audit digest key (asked only for Sign
     /// and GenerateMac).</param>
-    public static bool IsAllowed(CallerIdentity caller, SandboxRole? role, string operation, Func<bool>? isDigestKey = null)
+    /// <param name="isDrillKey">Whether the key the request names is tagged Purpose=drill (asked only for Admin's drill uses).</param>
+    public static bool IsAllowed(CallerIdentity caller, SandboxRole? role, string operation, Func<bool>? isDigestKey = null, Func<bool>? isDrillKey = null)
     {
         if (caller.Kind == CallerKind.Root) return true;
         if (caller.Kind == CallerKind.User && caller.Principal?.Name == IdentityStore.NoKmsUser) return false;
@@ -42,7 +50,7 @@ internal static class KmsPermissions
         if (caller.Kind != CallerKind.AssumedRole || role is null) return false;
         return role.Kind switch
         {
-            RoleKind.Admin => Admin.Contains(operation),
+            RoleKind.Admin => Admin.Contains(operation) || DrillKeyUse.Contains(operation) && isDrillKey?.Invoke() == true,
             RoleKind.Emergency => Emergency.Contains(operation),
             RoleKind.Recovery => Recovery.Contains(operation),
             _ => false,

@@ -40,7 +40,8 @@ internal sealed class KmsRoute(SandboxServices s)
             return JsonProtocol.Error(new AwsError("ThrottlingException", ErrorCatalog.RateExceeded, 400), requestId);
 
         var role = caller.RoleName is null ? null : s.Identities.RoleByName(caller.RoleName);
-        if (!Routing.KmsPermissions.IsAllowed(caller, role, operation, () => kms.KeyHasTag(request.Body, KmsService.AuditDigestTagKey, KmsService.AuditDigestTagValue)))
+        if (!Routing.KmsPermissions.IsAllowed(caller, role, operation, () => kms.KeyHasTag(request.Body, KmsService.AuditDigestTagKey, KmsService.AuditDigestTagValue),
+                () => kms.KeyHasTag(request.Body, KmsPermissions.DrillTagKey, KmsPermissions.DrillTagValue)))
             return JsonProtocol.Error(KmsPermissions.Denied(caller, operation, request.Body, region, s.AccountId), requestId);
 
         try

@@ -51,6 +51,10 @@ public abstract class KeyOperation<TResult>
     public string? ChangeId { get; protected set; }
     public string? Reason { get; protected set; }
 
+    /// <summary>The drill this operation is a step of (Invoke-KeyRevocationDrill): written as <c>drillId</c> in the Details of
+    /// both audit rows, so a drill's DRILL rows and its real REVOKE, RECOVER and ROTATE rows are found together.</summary>
+    public string? DrillId { get; init; }
+
     /// <summary>The code to take <see cref="Role"/> when the session does not hold it (and holds no role session for it).</summary>
     public string? MfaCode { get; protected set; }
 

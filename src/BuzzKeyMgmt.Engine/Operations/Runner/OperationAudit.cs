@@ -22,8 +22,9 @@ public sealed class OperationAudit
     private readonly Action<string> _warn;
 
     public OperationAudit(AuditTrail trail, KeyMgmtSession session, ClientHost host, string operation, bool isEmergency,
-        string? incidentId, string? changeId, string? reason, Action<string> warn, Guid? operationId = null)
+        string? incidentId, string? changeId, string? reason, Action<string> warn, Guid? operationId = null, string? drillId = null)
     {
+        _drillId = drillId;
         _trail = trail;
         _warn = warn;
         _template = new AuditEntry
@@ -45,6 +46,7 @@ public sealed class OperationAudit
     }
 
     private readonly string _baseIdentityArn;
+    private readonly string? _drillId;
 
     private TimeProvider Clock { get; }
     public bool Journaled { get; private set; }
@@ -55,7 +57,8 @@ public sealed class OperationAudit
         StartedRecord = Append(_template with
         {
             AuditId = Guid.NewGuid(), Phase = AuditPhase.Started, Outcome = AuditOutcome.Pending, KeyId = key.KeyId, KeyArn = key.Arn,
-            Alias = key.Alias, Details = JsonSerializer.Serialize(new { intent, baseIdentityArn = _baseIdentityArn }),
+            Alias = key.Alias, Details = _drillId is null ? JsonSerializer.Serialize(new { intent, baseIdentityArn = _baseIdentityArn })
+                : JsonSerializer.Serialize(new { intent, baseIdentityArn = _baseIdentityArn, drillId = _drillId }),
         }, allowJournal: _template.IsEmergency);
 
     public AuditRecord Completed(Guid auditId, ResolvedKey key, AuditOutcome outcome, long durationMs, string? errorCode, string? errorMessage,

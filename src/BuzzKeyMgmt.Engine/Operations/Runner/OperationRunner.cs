@@ -67,7 +67,7 @@ public sealed class OperationRunner : IDisposable
             throw new OperationFailedException(operation.Explain(run, ex), AuditOutcome.Failed, null, false, run.Warnings, null, stopped: false);
         }
         run.Audit = new OperationAudit(run.Trail, _session, _context.Host, operation.AuditName, operation.IsEmergency,
-            operation.IncidentId, operation.ChangeId, operation.Reason, run.Warn, operation.ContinuesOperation);
+            operation.IncidentId, operation.ChangeId, operation.Reason, run.Warn, operation.ContinuesOperation, operation.DrillId);
         Exception? resolveFailure = null;
         try
         {
@@ -243,6 +243,7 @@ public sealed class OperationRunner : IDisposable
             stopped = run.Stopped ? true : (bool?)null,
             actingRole = run.RoleSession is { } role && !ReferenceEquals(role, run.Session) ? role.Role.ToString() : null,
             baseIdentityArn = run.Session.BaseCallerArn,
+            drillId = operation.DrillId,
         };
         try
         {
