@@ -260,11 +260,6 @@ AfterAll {
 Describe 'Runbooks: every PowerShell block runs against the sandbox' {
     It '<_>.md runs in order, each block without an error' -ForEach $RunbookNames {
         $name = $_
-        # Cmdlets a runbook names that are still being added on another branch (issue 13): until they exist the runbook
-        # is skipped, saying so. Remove the entry when they are merged: from then on a missing cmdlet fails the runbook.
-        $awaiting = @{ 'quarterly-drill' = @('Invoke-KeyRevocationDrill', 'Get-KeyDrillHistory') }
-        $missing = @($awaiting[$name] | Where-Object { $_ -and -not (Get-Command $_ -Module BuzzKeyMgmt -ErrorAction SilentlyContinue) })
-        if ($missing) { Set-ItResult -Skipped -Because "$name.md needs $($missing -join ', '), not in this build yet"; return }
         $run = Invoke-Runbook $name $Seeds[$name]
         $run.Results.Count | Should -Be (@($run.Blocks | ForEach-Object { if ($_.Tag -eq 'approver') { 2 } else { 1 } }) | Measure-Object -Sum).Sum
         switch ($name) {
