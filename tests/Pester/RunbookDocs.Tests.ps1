@@ -277,6 +277,13 @@ Describe 'Runbooks: every PowerShell block runs against the sandbox' {
             'key-rotation' {
                 @(Get-KeyRotationDue -Alias 'alias/CEK_Payments_*' -Within 0 -Session $Admin | Where-Object Action -ne 'None') | Should -BeNullOrEmpty
             }
+            'quarterly-drill' {
+                $last = Get-KeyDrillHistory -Environment production -Last 1
+                "$($last.Status)" | Should -Be 'Passed'
+                "$($last.Scenario)" | Should -Be 'All'
+                Get-State $last.KeyId | Should -Be 'PendingDeletion' -Because 'the drill retires its own key'
+                @($run.Prompts | Where-Object { $_ -like 'operator|*' }).Count | Should -Be 2 -Because 'the driller types an Emergency and a Recovery code'
+            }
         }
     }
 }
