@@ -124,11 +124,19 @@ public static class SessionConnector
         }
     }
 
+    /// <summary>The shared credentials and config files as the environment names them now: the SDK's default store reads
+    /// AWS_SHARED_CREDENTIALS_FILE once per process, so a pwsh session that points it elsewhere later would still read the
+    /// first file.</summary>
+    private static CredentialProfileStoreChain ProfileStore() =>
+        System.Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } file
+            ? new CredentialProfileStoreChain(file)
+            : new CredentialProfileStoreChain();
+
     private static AWSCredentials ResolveBaseCredentials(ConnectRequest request, KeyMgmtEnvironment environment)
     {
         if (request.ProfileName is { } profile)
         {
-            if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile)) return fromProfile;
+            if (ProfileStore().TryGetAWSCredentials(profile, out var fromProfile)) return fromProfile;
             throw new KeyMgmtException("ProfileNotFound", FailureKind.ObjectNotFound,
                 $"No AWS profile named '{profile}' in the shared credentials or config files.",
                 "Check ~/.aws/credentials and ~/.aws/config, or omit -ProfileName to use the default credential chain.");
