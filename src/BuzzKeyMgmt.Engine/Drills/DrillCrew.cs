@@ -44,10 +44,12 @@ internal sealed class DrillCrew : IDisposable
     {
         if (_plan.Approvers.Count > 0 || _sandbox is null)
             return _plan.Approvers.Where(a => !a.IsClosed && a.BaseCallerArn != _session.BaseCallerArn).Take(needed).ToList();
-        while (_connected.Count < Math.Min(needed, 2))
+        if (_connected.Count < Math.Min(needed, 2))
         {
-            var name = $"{SandboxHost.EnvironmentName}-approver{_connected.Count + 1}";
-            _connected.Add(await _context.ConnectAsync(new ConnectRequest(name, KeyMgmtRole.Admin, ChangeId: changeId), stop).ConfigureAwait(false));
+            // Both at once, as two people would be at their own machines.
+            var connecting = Enumerable.Range(_connected.Count + 1, Math.Min(needed, 2) - _connected.Count)
+                .Select(n => _context.ConnectAsync(new ConnectRequest($"{SandboxHost.EnvironmentName}-approver{n}", KeyMgmtRole.Admin, ChangeId: changeId), stop));
+            _connected.AddRange(await Task.WhenAll(connecting).ConfigureAwait(false));
         }
         return _connected.Take(needed).ToList();
     }

@@ -130,6 +130,9 @@ public sealed class RevocationDrill : IDisposable
         private readonly List<string> _notCleaned = new();
         private bool _stopped;
         private OperationRunner Main => drill.Runner(admin);
+
+        /// <summary>The drill key as an operator names it: by its alias while it has one (no alias lookup needed).</summary>
+        private KeyReference DrillKey => KeyReference.Parse(state.AliasCreated ? state.Alias : state.KeyId!);
         private DrillProbe Probe => new(state);
 
         public string? Waiting { get; private set; }
@@ -199,7 +202,7 @@ public sealed class RevocationDrill : IDisposable
         private async Task<DrillCheck> RevokeAsync(bool deletes)
         {
             var clock = Stopwatch.StartNew();
-            var revocation = new Revocation(new RevocationRequest(KeyReference.Parse(state.KeyId!), state.IncidentId,
+            var revocation = new Revocation(new RevocationRequest(DrillKey, state.IncidentId,
                 $"Drill {state.DrillId}: revocation drill on its own drill key", deletes, deletes ? 7 : null, crew.EmergencyCode()))
             { DrillId = state.DrillId };
             var result = await Main.RunAsync(revocation, stop).ConfigureAwait(false);
@@ -212,7 +215,7 @@ public sealed class RevocationDrill : IDisposable
 
         private async Task<DrillCheck> RequestAsync()
         {
-            var request = await Main.RunAsync(new KeyRecoveryRequest(KeyReference.Parse(state.KeyId!), state.ChangeId,
+            var request = await Main.RunAsync(new KeyRecoveryRequest(DrillKey, state.ChangeId,
                 $"Drill {state.DrillId}: recover the drill key") { DrillId = state.DrillId }, stop).ConfigureAwait(false);
             state.RequestId = request.RequestId;
             return new DrillCheck(true, $"recovery request {request.RequestId} ({request.Status})");
@@ -242,7 +245,7 @@ public sealed class RevocationDrill : IDisposable
 
         private async Task<DrillCheck> RestoreAsync()
         {
-            var result = await Main.RunAsync(new Restore(KeyReference.Parse(state.KeyId!), state.ChangeId, crew.RecoveryCode())
+            var result = await Main.RunAsync(new Restore(DrillKey, state.ChangeId, crew.RecoveryCode())
                 { DrillId = state.DrillId }, stop).ConfigureAwait(false);
             return new DrillCheck(result.Verified && result.State == "Enabled",
                 $"RECOVER audit row {result.AuditId}: {result.PreviousState} -> {result.State}{(result.DeletionCancelled ? ", deletion cancelled" : "")}" +
@@ -251,7 +254,7 @@ public sealed class RevocationDrill : IDisposable
 
         private async Task<DrillCheck> RotateAsync(OperationRun run)
         {
-            var result = await Main.RunAsync(new OnDemandRotation(KeyReference.Parse(state.KeyId!), state.ChangeId, null) { DrillId = state.DrillId }, stop)
+            var result = await Main.RunAsync(new OnDemandRotation(DrillKey, state.ChangeId, null) { DrillId = state.DrillId }, stop)
                 .ConfigureAwait(false);
             return new DrillCheck(result.RotationState is "InProgress" or "Completed", $"ROTATE audit row {result.AuditId}: {result.RotationState}");
         }
