@@ -2,7 +2,7 @@
     Synopsis    = 'Approves a key recovery request as yourself (your STS caller identity).'
     Description = 'Separation of duties: the requester cannot approve their own request, nobody approves twice, and an expired request cannot be approved. Each approval is audited.'
     Parameters  = @{
-        RequestId = 'The request to approve (from Request-KeyRecovery), also from the pipeline by property name.'
+        RequestId = 'The request to approve (from Get-KeyRecoveryRequest or Request-KeyRecovery; Tab offers the pending ones), also from the pipeline by property name.'
         Session   = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'The RecoveryRequest with its approvals so far; Status becomes Approved once enough people approved.'

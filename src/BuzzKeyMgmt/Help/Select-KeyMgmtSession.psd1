@@ -1,5 +1,5 @@
 @{
-    Synopsis    = 'Makes an open session the current one (alias Use-KeyMgmtSession).'
+    Synopsis    = 'Makes an open session the current one.'
     Description = 'Cmdlets act with the current session unless -Session passes another. Select-KeyMgmtSession switches to a session opened earlier in this PowerShell session (by name, with Tab completion, or as an object from Get-KeyMgmtSession or Connect-KeyManagement -NoSwitch). Nothing else switches the current session except connecting without -NoSwitch. A name that is not open is an error naming the open ones; an expired session can be selected, with a warning.'
     Parameters  = @{
         Name     = 'The session''s name (see Get-KeyMgmtSession -All; default names are <environment>/<role>).'

@@ -6,7 +6,6 @@ namespace BuzzKeyMgmt.Cmdlets.Identity;
 
 /// <summary>Makes an open session the current one (the one cmdlets use without -Session), by name or as an object.</summary>
 [Cmdlet(VerbsCommon.Select, "KeyMgmtSession", DefaultParameterSetName = NameSet)]
-[Alias("Use-KeyMgmtSession")]
 [OutputType(typeof(KeyMgmtSession))]
 public sealed class SelectKeyMgmtSessionCommand : KeyMgmtCmdlet
 {
