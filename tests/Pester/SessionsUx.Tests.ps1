@@ -239,6 +239,17 @@ Describe 'Tab completion (point 3)' {
         Complete 'Test-KeyMgmtEnvironment -Environment PROD' | Should -Be @('prodsim')
     }
 
+    It 'a malformed environments file still offers the sandbox''s environments, and Tab never throws' {
+        $saved = Get-Content -Raw $env:BUZZKEYMGMT_CONFIG
+        try {
+            Set-Content -Path $env:BUZZKEYMGMT_CONFIG -Value '{ "environments": { "broken": '
+            Complete 'Get-KeyAuditLog -Environment sand' | Should -Be @('sandbox', 'sandbox-approver1', 'sandbox-approver2', 'sandbox-trainee')
+            Complete 'Connect-KeyManagement -Region eu-west-2' | Should -Be @('eu-west-2')
+        } finally {
+            Set-Content -Path $env:BUZZKEYMGMT_CONFIG -Value $saved
+        }
+    }
+
     It '-Name: the open sessions' {
         $null = Connect-KeyManagement -Environment sandbox-approver1 -NoSwitch
         Complete 'Select-KeyMgmtSession ' | Should -Be @('sandbox-approver1/Admin', 'sandbox/Admin')
@@ -280,7 +291,10 @@ Describe 'Tab completion (point 3)' {
         Complete 'Revoke-EncryptionKey -KeyId alias/ux-' | Should -BeNullOrEmpty
         $listed = @(Get-KeyStatus -Alias 'alias/ux-*')
         $listed.Count | Should -Be 6
+        $kmsCalls = { ($Sandbox.RequestCount('KMS.ListAliases') + $Sandbox.RequestCount('KMS.ListKeys') + $Sandbox.RequestCount('KMS.DescribeKey')) }
+        $before = & $kmsCalls
         $c = Complete 'Revoke-EncryptionKey -KeyId alias/ux-'
+        & $kmsCalls | Should -Be $before
         $c | Should -Be @(1..6 | ForEach-Object { "alias/ux-$_" })
         Complete 'Get-KeyStatus -Alias alias/UX-1' | Should -Be @('alias/ux-1')
         Complete "Get-KeyAuditLog -KeyId $($listed[0].KeyId.Substring(0, 6))" | Should -Contain $listed[0].KeyId

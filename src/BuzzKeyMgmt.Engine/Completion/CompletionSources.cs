@@ -27,7 +27,8 @@ public static class CompletionSources
         }
         catch (ConfigurationException)
         {
-            // A malformed file offers nothing from the file; the sessions still count.
+            // A malformed file offers nothing from the file; the registrations and sessions still count.
+            foreach (var e in context.Environments.Registered()) names.Add(e.Name);
         }
         foreach (var s in context.Sessions.All) names.Add(s.Environment);
         return names.ToList();

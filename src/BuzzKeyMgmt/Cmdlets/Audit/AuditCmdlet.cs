@@ -35,7 +35,16 @@ public abstract class AuditCmdlet : KeyMgmtCmdlet
             ThrowTerminatingError(ToErrorRecord(ex, Environment));
             throw; // unreachable
         }
+        catch (Engine.Configuration.ConfigurationException ex)
+        {
+            ThrowTerminatingError(ConfigurationError(ex));
+            throw; // unreachable
+        }
     }
+
+    /// <summary>A malformed configuration file: one error naming the file and what is wrong.</summary>
+    protected static ErrorRecord ConfigurationError(Engine.Configuration.ConfigurationException ex) =>
+        new(ex, "ConfigurationInvalid", ErrorCategory.InvalidData, ex.File);
 
     /// <summary>
     /// Operations of the located environment that began more than <paramref name="olderThan"/> ago and never completed:

@@ -55,7 +55,15 @@ public sealed class GetKeyAuditLogCommand : AuditCmdlet
         // holds rows of it (an environment since removed from the file): a typo never reads as "no rows".
         if (_located is null)
         {
-            var known = Environment is null ? null : Context.Environments.Find(Environment);
+            Engine.Configuration.KeyMgmtEnvironment? known = null;
+            try
+            {
+                known = Environment is null ? null : Context.Environments.Find(Environment);
+            }
+            catch (Engine.Configuration.ConfigurationException ex)
+            {
+                ThrowTerminatingError(ConfigurationError(ex));
+            }
             if (Environment is not null && known is null)
             {
                 _located = Session is not null ? Context.Audit.Locate(Session) : Context.Audit.Locate((string?)null);
