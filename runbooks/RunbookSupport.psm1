@@ -28,13 +28,14 @@ foreach ($id in @(
         'RoleNotConfigured', 'ProfileNotFound', 'InvalidPolicy', 'EndpointUrlInvalid', 'WrongServiceEndpoint', 'AuditDigestKeyUnsupported',
         # the request
         'IncidentIdInvalid', 'ChangeIdInvalid', 'ReasonInvalid', 'InvalidKeyReference', 'KeyNotFound', 'PendingWindowWithoutDeletion',
-        'MfaCodeMalformed', 'InvalidTimeRange', 'InvalidRecoveryRequest', 'RecoveryRequestNotFound')) {
+        'MfaCodeMalformed', 'InvalidTimeRange', 'InvalidRecoveryRequest', 'RecoveryRequestNotFound',
+        'SessionNameInvalid', 'SessionNameInUse', 'RecoveryStatusUnknown', 'RequestIdInvalid')) {
     $script:ErrorCodes[$id] = $script:ExitCodes.BadInput
 }
 foreach ($id in @(
         # identity and MFA
         'AccessDenied', 'EmergencyRoleRequired', 'RecoveryRoleRequired', 'MfaRequired', 'MfaCodeRejected',
-        'NoCredentials', 'CredentialsRejected', 'NotConnected', 'SessionClosed', 'SessionExpired',
+        'NoCredentials', 'CredentialsRejected', 'NotConnected', 'SessionClosed', 'SessionExpired', 'SessionNotFound',
         # four eyes and the recovery window
         'ApprovalsMissing', 'NoRecoveryRequest', 'NoOpenRecoveryRequest', 'RecoveryRequestExpired', 'RecoveryRequestNotPending',
         'RecoveryWindowPassed', 'NoRevocationOnRecord', 'SelfApproval', 'DuplicateApproval',

@@ -1,6 +1,7 @@
 namespace BuzzKeyMgmt.Engine.Audit;
 
-/// <summary>Filters for reading the audit trail; all optional, combined with AND. Results come newest first.</summary>
+/// <summary>Filters for reading the audit trail; all optional, combined with AND. Results come newest first. Key
+/// references, incident and change ids, operations and environments compare case-insensitively.</summary>
 public sealed record AuditQuery
 {
     /// <summary>Matches the row's KeyId, KeyArn or Alias.</summary>

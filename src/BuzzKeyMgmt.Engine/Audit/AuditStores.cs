@@ -53,6 +53,9 @@ public sealed class AuditStores(EnvironmentCatalog environments, Func<string?> c
             FallbackJournalPath = FallbackJournalPathFor(environment.AuditStore),
         };
 
+    /// <summary>The store of a session's environment (also in a runspace where that environment is not registered).</summary>
+    public AuditLocation Locate(Identity.KeyMgmtSession session) => Locate(session.EnvironmentInfo);
+
     public AuditLocation Locate(string? environmentName)
     {
         var name = environmentName ?? currentEnvironment();

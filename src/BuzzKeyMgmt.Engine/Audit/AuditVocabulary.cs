@@ -32,4 +32,16 @@ public static class AuditOperations
     public const string Drill = "DRILL";
     /// <summary>What was found of an operation that began and never ended (shares its OperationId; see IAuditStore.FindInterrupted).</summary>
     public const string Reconcile = "RECONCILE";
+
+    /// <summary>Every operation this module writes, in the order above: what Get-KeyAuditLog -Operation accepts
+    /// (case-insensitively) and what Tab offers.</summary>
+    public static IReadOnlyList<string> Known { get; } =
+    [
+        Create, Rotate, RotationPolicy, Revoke, ScheduleDeletion, CancelDeletion, RecoveryRequest, Approve, Recover,
+        AccessTest, Drill, Reconcile,
+    ];
+
+    /// <summary>The known operation <paramref name="name"/> names, in its canonical upper case; null when it is none of them.</summary>
+    public static string? Canonical(string? name) =>
+        name is null ? null : Known.FirstOrDefault(o => string.Equals(o, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -70,9 +70,10 @@ public sealed record RecoveryRequestQuery
 
     public Guid? RequestId { get; init; }
 
-    /// <summary>Matches the request's KeyId, KeyArn or Alias (exactly, as stored).</summary>
+    /// <summary>Matches the request's KeyId, KeyArn or Alias (case-insensitively).</summary>
     public string? KeyId { get; init; }
 
+    /// <summary>Matches the request's change id (case-insensitively).</summary>
     public string? ChangeId { get; init; }
 
     /// <summary>

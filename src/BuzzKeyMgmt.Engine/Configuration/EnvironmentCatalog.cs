@@ -28,6 +28,12 @@ public sealed class EnvironmentCatalog
         }
     }
 
+    /// <summary>The environments registered for this context only (the sandbox's); never reads the file.</summary>
+    public IReadOnlyList<KeyMgmtEnvironment> Registered()
+    {
+        lock (_gate) return _registered.Values.OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     public KeyMgmtEnvironment? Find(string name)
     {
         lock (_gate)

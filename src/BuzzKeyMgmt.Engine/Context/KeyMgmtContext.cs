@@ -27,6 +27,9 @@ public sealed class KeyMgmtContext : IDisposable
         Host = host ?? new ClientHost();
     }
 
+    /// <summary>Key ids and alias names listed in this context, per environment (for Tab completion without AWS calls).</summary>
+    public Status.KeyListings Listings { get; } = new();
+
     public EnvironmentCatalog Environments { get; }
     public SessionRegistry Sessions { get; }
     public SandboxHost Sandbox { get; }

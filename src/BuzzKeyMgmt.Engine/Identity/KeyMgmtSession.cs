@@ -49,8 +49,31 @@ public sealed class KeyMgmtSession : IDisposable
         _ownsBaseClients = ownsBaseClients && !ReferenceEquals(clients, baseClients);
     }
 
-    /// <summary>How the session is known in this runspace: "&lt;environment&gt;/&lt;role&gt;".</summary>
-    public string Name { get; }
+    /// <summary>How the session is known in this runspace: "&lt;environment&gt;/&lt;role&gt;" unless Connect-KeyManagement
+    /// -Name gave another (see <see cref="Context.SessionRegistry.Add(KeyMgmtSession, bool, string?)"/>).</summary>
+    public string Name { get; internal set; }
+
+    /// <summary>True while this is the current session of the runspace that connected it (the one cmdlets use without
+    /// -Session). Kept by the <see cref="Context.SessionRegistry"/>.</summary>
+    public bool IsCurrent { get; internal set; }
+
+    /// <summary>
+    /// A short plain-text tag for a prompt function: the session's name, "PRODUCTION" for a production environment,
+    /// and the minutes left ("expired" or "closed" when it can no longer act), e.g.
+    /// <c>production/Emergency PRODUCTION 42m</c>. Only ASCII letters, digits and <c>./_-@+</c> appear in the name
+    /// (names are checked when given), so the text cannot carry escape sequences.
+    /// </summary>
+    public string PromptText
+    {
+        get
+        {
+            var state = IsClosed ? "closed"
+                : IsExpired ? "expired"
+                : TimeLeft is { } left ? $"{Math.Max(1, (int)Math.Ceiling(left.TotalMinutes))}m"
+                : null;
+            return string.Join(' ', new[] { Name, IsProduction ? "PRODUCTION" : null, state }.Where(p => p is not null));
+        }
+    }
     public string Environment => EnvironmentInfo.Name;
     public KeyMgmtRole Role { get; }
     public string CallerArn { get; }

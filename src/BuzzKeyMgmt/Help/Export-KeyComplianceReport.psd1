@@ -18,7 +18,7 @@ replaced only with -Force. Writes the file's FileInfo.
         All               = 'Report the whole fleet (the default when no key is named).'
         IncludeAwsManaged = 'Also report AWS managed keys.'
         ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
-        Session           = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'System.IO.FileInfo of the written report.'
     Examples    = @(

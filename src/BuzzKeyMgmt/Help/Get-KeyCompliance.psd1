@@ -18,7 +18,7 @@ status. Each run records what it read in the audit store's KeyStatus table.
         Summary           = 'Write one ComplianceSummary (counts per check and status) instead of the findings.'
         IncludeAwsManaged = 'Also judge AWS managed keys.'
         ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
-        Session           = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'ComplianceFinding (KeyId, Alias, Check, Status, Detail, Requirement, Scope), or with -Summary one ComplianceSummary (Keys, Pass, Fail, NotApplicable, Checks, Compliant).'
     Examples    = @(

@@ -19,7 +19,7 @@ GetKeysDueForRotation and the KeyComplianceStatus view answer the same.
         Within            = 'Also list keys that fall due within this many days (0-3650; default 0: due now).'
         IncludeAwsManaged = 'Also read AWS managed keys (listed with Reason AwsManaged when their material is older than the policy allows).'
         ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
-        Session           = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'RotationDueItem: KeyId, Alias, State, Reason, LastRotationDate, DueDate, DaysOverdue, RotationEnabled, RotationPeriodDays, PolicyPeriodDays, NextRotationDate, Action.'
     Examples    = @(

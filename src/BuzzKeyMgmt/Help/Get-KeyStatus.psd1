@@ -15,7 +15,7 @@ AWS managed keys are left out of fleet results unless -IncludeAwsManaged.
         IncludeAwsManaged      = 'Also report AWS managed keys (aws/...) in fleet results.'
         IncludeRotationHistory = 'Read each key''s rotation history for an exact LastRotationDate (ListKeyRotations, 100 requests/s).'
         ThrottleLimit          = 'How many keys are read at once (1-256, default 48).'
-        Session                = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session                = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'KeyStatus: KeyId, Arn, Aliases, Description, State, Enabled, KeySpec, KeyUsage, Origin, KeyManager, CreationDate, RotationEnabled, RotationPeriodDays, NextRotationDate, LastRotationDate, DeletionDate, Tags, Environment.'
     Examples    = @(

@@ -12,7 +12,7 @@ whose Action is None are skipped.
 '@
     Parameters  = @{
         KeyId          = 'The key: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyRotationDue and Get-KeyStatus output bind by KeyId).'
-        Session        = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session        = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
         RotationAction = 'Bound from a Get-KeyRotationDue item (its Action): keys marked None are skipped. Not meant to be typed.'
         RotationReason = 'Bound from a Get-KeyRotationDue item (its Reason), for the skip message. Not meant to be typed.'
     }

@@ -5,7 +5,7 @@
         KeyId   = 'The revoked key: key id, key ARN, alias name or alias ARN.'
         ChangeId = 'The change under which the key is recovered, e.g. CHG-2026-0107.'
         Reason  = 'Why, in up to 1,000 characters with at least one visible character.'
-        Session = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'RecoveryRequest: RequestId, KeyId, Alias, ChangeId, Reason, RequestedBy, RequestedAtUtc, ExpiresAtUtc, ApprovalsRequired, Status, Approvals.'
     Examples    = @( @{ Title = 'Ask for a key back'; Code = 'Request-KeyRecovery -KeyId alias/CEK_User_1 -ChangeId CHG-2026-0107 -Reason ''false alarm: credentials were never exposed'''; Remarks = 'Two other people then approve it with Approve-KeyRecovery.'; Setup = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 3 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -IncidentId INC-2026-0042; $null = Revoke-EncryptionKey alias/CEK_User_1 -IncidentId INC-2026-0042 -Reason drill -Force' } )

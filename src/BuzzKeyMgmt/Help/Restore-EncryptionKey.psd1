@@ -5,7 +5,7 @@
         KeyId    = 'The key to restore: key id, key ARN, alias name or alias ARN.'
         ChangeId = 'The change the recovery request was made under.'
         MfaCode  = 'The current MFA code, to assume the Recovery role when the session holds another role.'
-        Session  = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session  = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'RecoveryResult: KeyId, Alias, ChangeId, RequestId, ApprovedBy, PreviousState, State, DeletionCancelled, Verified, AccessTestPassed, AuditId, Duration.'
     Examples    = @( @{ Title = 'Restore after two approvals'; Code = 'Restore-EncryptionKey -KeyId alias/CEK_User_1 -ChangeId CHG-2026-0107 -MfaCode (Get-KeyMgmtSandboxMfaCode) -Confirm:$false'; Remarks = 'Enabled, verified and access-tested, or an error naming the failed condition.'; Setup = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 3 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -IncidentId INC-2026-0042; $null = Revoke-EncryptionKey alias/CEK_User_1 -IncidentId INC-2026-0042 -Reason drill -Force; $global:req = Request-KeyRecovery alias/CEK_User_1 -ChangeId CHG-2026-0107 -Reason ''false alarm''; Connect-KeyManagement -Environment sandbox-approver1; $null = Approve-KeyRecovery $req.RequestId; Connect-KeyManagement -Environment sandbox-approver2; $null = Approve-KeyRecovery $req.RequestId; Connect-KeyManagement -Environment sandbox' } )

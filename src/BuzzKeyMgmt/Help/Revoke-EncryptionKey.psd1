@@ -21,7 +21,7 @@ skips the confirmation, never the MFA step. The outcome is alerted over SNS (que
         ScheduleDeletion  = 'Also schedule the key''s deletion (irreversible after the window).'
         PendingWindowDays = 'The deletion window, 7-30 days (default 7); only with -ScheduleDeletion.'
         MfaCode           = 'The current MFA code, to assume the Emergency role when the session holds another role.'
-        Session           = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
         Force             = 'Do not ask for confirmation (-WhatIf and an explicit -Confirm still apply; MFA is never skipped).'
     }
     Outputs     = 'RevocationResult: KeyId, Alias, Environment, IncidentId, PreviousState, State, Verified, AlreadyRevoked, DeletionDate, AuditId, AlertId (named by the Completed audit row and the message body), AlertMessageId (from SNS), AlertDelivery, Warnings, Duration, Journaled, StepMilliseconds.'

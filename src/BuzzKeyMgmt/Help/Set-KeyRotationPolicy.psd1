@@ -14,7 +14,7 @@ ends with one summary alert. Piped from Get-KeyRotationDue, only keys whose Acti
         RotationPeriodDays = 'Days between automatic rotations, 90-2560 (default: the policy''s period).'
         Disable            = 'Turn automatic rotation off (the key will fall out of the policy; a warning says so).'
         Force              = 'Allow a period longer than the policy''s.'
-        Session            = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
+        Session            = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
         RotationAction     = 'Bound from a Get-KeyRotationDue item (its Action): keys marked None or Rotate are skipped. Not meant to be typed.'
         RotationReason     = 'Bound from a Get-KeyRotationDue item (its Reason), for the skip message. Not meant to be typed.'
     }

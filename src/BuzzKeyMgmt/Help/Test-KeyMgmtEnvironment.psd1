@@ -16,6 +16,7 @@ Check names (stable): Configuration, Environment, Credentials, STS reachable, Ac
 Admin role, Emergency role, Recovery role, MFA device, Alert topic, Audit store, Audit chain, Audit journal, Alert outbox.
 '@
     Parameters  = @{
+        Session                   = 'Check this session''s environment (when -Environment is not given) instead of the current session''s.'
         Environment               = 'Also check this environment against AWS: credentials (caller ARN), clock skew against the endpoint''s Date header, KMS and STS reachability, each role (Admin assumed; Emergency and Recovery by iam:GetRole and trust policy), the MFA device (iam:ListMFADevices), the alert topic (sns:GetTopicAttributes), the audit store and chain, and what waits in the journal and alert outbox. Defaults to the current session''s environment.'
         SqlServerConnectionString = 'A SQL Server connection string to try to open (at most 5 seconds). The result names the server and database, never the credentials.'
     }

@@ -336,6 +336,40 @@ public abstract class AuditStoreContractTests : IDisposable
     }
 
     [StoreFact]
+    public void Query_compares_key_references_ids_environments_and_operations_case_insensitively()
+    {
+        var environment = SampleEntries.NewEnvironment();
+        var keyId = SampleEntries.NewKeyId();
+        var incident = "INC-" + Random.Shared.Next(0, 1_000_000).ToString("D6");
+        var change = "CHG-" + Random.Shared.Next(0, 1_000_000).ToString("D6");
+        var started = SampleEntries.Started(environment, keyId) with { IncidentId = incident, ChangeId = change };
+        Store.Append(started);
+        Store.Append(SampleEntries.Completed(started));
+
+        int Count(AuditQuery q) => Store.Query(q with { Environment = q.Environment ?? environment }).Count;
+        Assert.Equal(2, Count(new AuditQuery { Environment = environment.ToUpperInvariant() }));
+        Assert.Equal(2, Count(new AuditQuery { IncidentId = incident.ToLowerInvariant() }));
+        Assert.Equal(2, Count(new AuditQuery { ChangeId = change.ToLowerInvariant() }));
+        Assert.Equal(2, Count(new AuditQuery { KeyId = keyId.ToUpperInvariant() }));
+        Assert.Equal(2, Count(new AuditQuery { KeyId = started.Alias!.ToLowerInvariant() }));
+        Assert.Equal(2, Count(new AuditQuery { KeyId = started.KeyArn!.ToUpperInvariant() }));
+        Assert.Equal(2, Count(new AuditQuery { Operation = "revoke" }));
+        Assert.Equal(0, Count(new AuditQuery { Operation = "revoked" }));
+        Assert.Equal(0, Count(new AuditQuery { IncidentId = incident + "0" }));
+    }
+
+    [StoreFact]
+    public void FindRecoveryRequests_matches_key_references_and_change_ids_case_insensitively()
+    {
+        var changeId = UniqueChangeId();
+        var keyId = SampleEntries.NewKeyId();
+        var request = CreateRequest(keyId, SampleEntries.Start, changeId);
+        foreach (var reference in new[] { keyId.ToUpperInvariant(), request.Alias!.ToLowerInvariant(), request.KeyArn!.ToUpperInvariant() })
+            Assert.Equal([request.RequestId], Store.FindRecoveryRequests(new RecoveryRequestQuery { KeyId = reference }).Select(r => r.RequestId));
+        Assert.Equal([request.RequestId], Store.FindRecoveryRequests(new RecoveryRequestQuery { ChangeId = changeId.ToLowerInvariant(), KeyId = keyId }).Select(r => r.RequestId));
+    }
+
+    [StoreFact]
     public void FindRecoveryRequests_filters_by_change_id_and_request_id_and_finds_nothing_unknown()
     {
         var changeId = UniqueChangeId();

@@ -59,8 +59,8 @@ internal static class AuditSql
         "CASE WHEN @AsOfUtc IS NOT NULL AND Status IN (@Pending, @Approved) AND ExpiresAtUtc <= @AsOfUtc THEN @Expired ELSE Status END AS Status " +
         "FROM KeyRecoveryRequest " +
         "WHERE (@RequestId IS NULL OR RequestId = @RequestId) " +
-        "AND (@KeyId IS NULL OR KeyId = @KeyId OR KeyArn = @KeyId OR Alias = @KeyId) " +
-        "AND (@ChangeId IS NULL OR ChangeId = @ChangeId)) AS f " +
+        "AND (@KeyId IS NULL OR UPPER(KeyId) = UPPER(@KeyId) OR UPPER(KeyArn) = UPPER(@KeyId) OR UPPER(Alias) = UPPER(@KeyId)) " +
+        "AND (@ChangeId IS NULL OR UPPER(ChangeId) = UPPER(@ChangeId))) AS f " +
         $"WHERE f.Status IN ({string.Join(", ", StatusParameters)})) AS q " +
         "LEFT JOIN KeyRecoveryApproval a ON a.RequestId = q.RequestId " +
         "WHERE q.RowNumber <= @Last " +
@@ -108,11 +108,13 @@ internal static class AuditSql
             where.Append(clause);
             parameters.Add((name, value));
         }
-        Filter(query.KeyId, " AND (KeyId = @KeyId OR KeyArn = @KeyId OR Alias = @KeyId)", "@KeyId");
-        Filter(query.Operation, " AND Operation = @Operation", "@Operation");
-        Filter(query.IncidentId, " AND IncidentId = @IncidentId", "@IncidentId");
-        Filter(query.ChangeId, " AND ChangeId = @ChangeId", "@ChangeId");
-        Filter(query.Environment, " AND Environment = @Environment", "@Environment");
+        // Names and ids compare case-insensitively in both dialects (UPPER on both sides: a SQL Server database with a
+        // case-sensitive collation and SQLite's binary one answer alike); operations are stored in capitals.
+        Filter(query.KeyId, " AND (UPPER(KeyId) = UPPER(@KeyId) OR UPPER(KeyArn) = UPPER(@KeyId) OR UPPER(Alias) = UPPER(@KeyId))", "@KeyId");
+        Filter(query.Operation, " AND Operation = UPPER(@Operation)", "@Operation");
+        Filter(query.IncidentId, " AND UPPER(IncidentId) = UPPER(@IncidentId)", "@IncidentId");
+        Filter(query.ChangeId, " AND UPPER(ChangeId) = UPPER(@ChangeId)", "@ChangeId");
+        Filter(query.Environment, " AND UPPER(Environment) = UPPER(@Environment)", "@Environment");
         Filter(query.OperationId, " AND OperationId = @OperationId", "@OperationId");
         Filter(query.Since, " AND OccurredAtUtc >= @Since", "@Since");
         Filter(query.Until, " AND OccurredAtUtc < @Until", "@Until");

@@ -1,30 +1,50 @@
 using System.Management.Automation;
 using BuzzKeyMgmt.Engine;
 using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Identity;
 
 namespace BuzzKeyMgmt.Cmdlets.Audit;
 
-/// <summary>Base of the audit cmdlets: -Environment picks the store (else the session's, else the default SQLite
-/// file), and store failures become errors with the store's stable codes; secrets never appear in them.</summary>
+/// <summary>Base of the audit cmdlets: -Environment picks the store (else -Session's environment's, else the current
+/// session's, else the default SQLite file), and store failures become errors with the store's stable codes; secrets
+/// never appear in them.</summary>
 public abstract class AuditCmdlet : KeyMgmtCmdlet
 {
     /// <summary>The environment whose audit store to use; default: the current session's, else the embedded default.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.EnvironmentCompleter))]
     public string? Environment { get; set; }
+
+    /// <summary>The session to act with instead of the current one: its environment's store is used (unless
+    /// -Environment names another), and it reconciles interrupted operations and sends queued alerts.</summary>
+    [Parameter]
+    public KeyMgmtSession? Session { get; set; }
+
+    /// <summary>-Session, else the current session (null when none).</summary>
+    protected KeyMgmtSession? ActingSession => Session ?? Context.Sessions.Current;
 
     protected AuditLocation LocateStore()
     {
         try
         {
-            return Context.Audit.Locate(Environment);
+            return Environment is null && Session is not null ? Context.Audit.Locate(Session) : Context.Audit.Locate(Environment);
         }
         catch (KeyMgmtException ex)
         {
             ThrowTerminatingError(ToErrorRecord(ex, Environment));
             throw; // unreachable
         }
+        catch (Engine.Configuration.ConfigurationException ex)
+        {
+            ThrowTerminatingError(ConfigurationError(ex));
+            throw; // unreachable
+        }
     }
+
+    /// <summary>A malformed configuration file: one error naming the file and what is wrong.</summary>
+    protected static ErrorRecord ConfigurationError(Engine.Configuration.ConfigurationException ex) =>
+        new(ex, "ConfigurationInvalid", ErrorCategory.InvalidData, ex.File);
 
     /// <summary>
     /// Operations of the located environment that began more than <paramref name="olderThan"/> ago and never completed:
@@ -34,7 +54,7 @@ public abstract class AuditCmdlet : KeyMgmtCmdlet
     /// </summary>
     protected IReadOnlyList<Engine.Operations.Reconciliation.ReconcileResult> ReconcileInterrupted(AuditLocation located, TimeSpan olderThan)
     {
-        var session = Context.Sessions.Current;
+        var session = ActingSession;
         var name = located.EnvironmentName ?? session?.Environment;
         if (name is null) return [];
         try

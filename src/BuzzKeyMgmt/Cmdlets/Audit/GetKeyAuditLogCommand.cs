@@ -12,18 +12,23 @@ public sealed class GetKeyAuditLogCommand : AuditCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateKeyReference]
+    [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
     public string? KeyId { get; set; }
 
+    /// <summary>One of the known operations (REVOKE, RECOVER, ROTATE, APPROVE …), in any case.</summary>
     [Parameter]
-    [ValidateFormat(@"^[A-Z_]{2,40}\z", "an operation name in capitals, e.g. REVOKE, RECOVER, ROTATE, APPROVE")]
+    [ValidateAuditOperation]
+    [ArgumentCompleter(typeof(Completion.OperationCompleter))]
     public string? Operation { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateLength(1, 64)]
     public string? IncidentId { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateLength(1, 64)]
     public string? ChangeId { get; set; }
 
     [Parameter]
@@ -38,27 +43,61 @@ public sealed class GetKeyAuditLogCommand : AuditCmdlet
 
     private AuditLocation? _located;
     private IAuditStore? _store;
+    private string? _environment;
 
     protected override void ProcessRecord()
     {
         if (Since is { } s && Until is { } u && u < s)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Until ({u:u}) is before -Since ({s:u}): expected -Since <= -Until."),
                 "InvalidTimeRange", ErrorCategory.InvalidArgument, null));
-        // -Environment picks that environment's store and keeps its rows only. A name no configuration knows (rows of
-        // an environment since removed) still filters the session's or the default store.
-        _located ??= Environment is not null && Context.Environments.Find(Environment) is null
-            ? Context.Audit.Locate((string?)null)
-            : LocateStore();
+        // -Environment picks that environment's store and keeps its rows only (any case: Sandbox is sandbox). A name no
+        // configuration knows is an error, as in Test-KeyAuditIntegrity, unless the session's (or the default) store
+        // holds rows of it (an environment since removed from the file): a typo never reads as "no rows".
+        if (_located is null)
+        {
+            Engine.Configuration.KeyMgmtEnvironment? known = null;
+            try
+            {
+                known = Environment is null ? null : Context.Environments.Find(Environment);
+            }
+            catch (Engine.Configuration.ConfigurationException ex)
+            {
+                ThrowTerminatingError(ConfigurationError(ex));
+            }
+            if (Environment is not null && known is null)
+            {
+                _located = Session is not null ? Context.Audit.Locate(Session) : Context.Audit.Locate((string?)null);
+                _store = WithStore(_located, () => Context.Audit.Open(_located));
+                var located = _located;
+                if (WithStore(located, () => _store.Query(new AuditQuery { Environment = Environment, Last = 1 })).Count == 0)
+                {
+                    try
+                    {
+                        Context.Environments.Require(Environment);
+                    }
+                    catch (Engine.KeyMgmtException ex)
+                    {
+                        ThrowTerminatingError(ToErrorRecord(new Engine.KeyMgmtException(ex.ErrorId, ex.Kind,
+                            ex.Message.TrimEnd('.') + $", and {located.Display} holds no rows of it.", ex.RecommendedAction), Environment));
+                    }
+                }
+            }
+            else
+            {
+                _environment = known?.Name;
+                _located = LocateStore();
+            }
+        }
         _store ??= WithStore(_located, () => Context.Audit.Open(_located));
         var query = new AuditQuery
         {
             KeyId = KeyId,
-            Operation = Operation,
+            Operation = AuditOperations.Canonical(Operation),
             IncidentId = IncidentId,
             ChangeId = ChangeId,
             Since = Since is { } since ? new DateTimeOffset(since.ToUniversalTime()) : null,
             Until = Until is { } until ? new DateTimeOffset(until.ToUniversalTime()) : null,
-            Environment = Environment,
+            Environment = _environment ?? Environment,
             Last = Last,
         };
         foreach (var record in WithStore(_located, () => _store.Query(query))) WriteObject(record);

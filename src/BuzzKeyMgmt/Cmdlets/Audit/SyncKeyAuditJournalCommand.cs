@@ -43,7 +43,7 @@ public sealed class SyncKeyAuditJournalCommand : AuditCmdlet
     /// reported until a person deletes it.</summary>
     private AlertReport FlushAlerts(AuditLocation located)
     {
-        var session = Context.Sessions.Current;
+        var session = ActingSession;
         var name = located.EnvironmentName ?? session?.Environment;
         if (name is null) return new AlertReport(0, 0, 0, null);
         var outbox = AlertOutbox.ForEnvironment(name);

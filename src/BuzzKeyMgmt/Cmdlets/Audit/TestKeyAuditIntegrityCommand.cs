@@ -57,11 +57,6 @@ public sealed class TestKeyAuditIntegrityCommand : AuditCmdlet
     [Parameter(ParameterSetName = DigestSet)]
     public SwitchParameter AllSignatures { get; set; }
 
-    /// <summary>The session whose KMS access reads the digest key; default: the current session of the store's
-    /// environment, else a connection as the environment's base identity (no role) for this check only.</summary>
-    [Parameter(ParameterSetName = DigestSet)]
-    public KeyMgmtSession? Session { get; set; }
-
     protected override void EndProcessing()
     {
         var located = LocateStore();
@@ -129,7 +124,7 @@ public sealed class TestKeyAuditIntegrityCommand : AuditCmdlet
 
     private KeyMgmtSession? MatchingCurrentSession(string? environmentName)
     {
-        var current = Context.Sessions.Current;
+        var current = ActingSession;
         return current is not null && !current.IsClosed && !current.IsExpired
                && (environmentName is null || string.Equals(current.Environment, environmentName, StringComparison.OrdinalIgnoreCase))
             ? current : null;

@@ -12,6 +12,7 @@ public sealed class GetKeyMgmtEnvironmentCommand : KeyMgmtCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.EnvironmentCompleter))]
     public string[]? Name { get; set; }
 
     protected override void EndProcessing()

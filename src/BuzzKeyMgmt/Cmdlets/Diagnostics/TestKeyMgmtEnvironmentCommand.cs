@@ -20,7 +20,12 @@ public sealed class TestKeyMgmtEnvironmentCommand : KeyMgmtCmdlet
     /// current session's environment is checked when there is one.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.EnvironmentCompleter))]
     public string? Environment { get; set; }
+
+    /// <summary>Check this session's environment (when -Environment is not given) instead of the current session's.</summary>
+    [Parameter]
+    public Engine.Identity.KeyMgmtSession? Session { get; set; }
 
     protected override void EndProcessing()
     {
@@ -28,7 +33,7 @@ public sealed class TestKeyMgmtEnvironmentCommand : KeyMgmtCmdlet
         var host = new HostFacts(
             table?["PSVersion"]?.ToString() ?? "unknown",
             table?["PSEdition"]?.ToString() ?? "unknown");
-        var environment = Environment ?? Context.Sessions.Current?.Environment;
+        var environment = Environment ?? (Session ?? Context.Sessions.Current)?.Environment;
         var checks = Await(EnvironmentDiagnostics.RunAsync(Context, host, new DiagnosticsOptions(SqlServerConnectionString), environment, Cancellation));
         foreach (var check in checks) WriteObject(check);
     }

@@ -20,6 +20,7 @@ public sealed class TestSqlConnectionEncryptionCommand : KeyMgmtCmdlet
     [Parameter(ParameterSetName = EnvironmentSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ValidateFormat(@"^[A-Za-z][A-Za-z0-9_-]{0,63}\z", "an environment name: 1-64 letters, digits, '-' or '_', starting with a letter")]
+    [ArgumentCompleter(typeof(Completion.EnvironmentCompleter))]
     public string? Environment { get; set; }
 
     /// <summary>A SQL Server connection string to check.</summary>

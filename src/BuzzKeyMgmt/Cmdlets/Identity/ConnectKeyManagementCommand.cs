@@ -7,7 +7,9 @@ using BuzzKeyMgmt.Validation;
 namespace BuzzKeyMgmt.Cmdlets.Identity;
 
 /// <summary>Connects to an environment with a role: base credentials from the AWS chain, the role assumed through
-/// STS (Emergency and Recovery with MFA), the caller read back. Later cmdlets use this session.</summary>
+/// STS (Emergency and Recovery with MFA), the caller read back. The session is kept under a name (default
+/// "&lt;environment&gt;/&lt;role&gt;") and becomes current, so later cmdlets use it; with -NoSwitch it is returned and kept
+/// without becoming current (for an approver's session beside the operator's).</summary>
 [Cmdlet(VerbsCommunications.Connect, "KeyManagement", DefaultParameterSetName = "Incident")]
 [OutputType(typeof(KeyMgmtSession))]
 public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
@@ -16,6 +18,7 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.EnvironmentCompleter))]
     public string Environment { get; set; } = "";
 
     /// <remarks>A string with a ValidateSet, not the engine's enum: a cmdlet class must hold no engine value type,
@@ -34,10 +37,12 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     [Parameter]
     [ValidateFormat(@"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}\z", "e.g. us-east-1 (an AWS Region code)")]
+    [ArgumentCompleter(typeof(Completion.RegionCompleter))]
     public string? Region { get; set; }
 
     [Parameter]
@@ -52,11 +57,30 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
     [ValidateFormat(IdPattern, "2-48 letters, digits, '.', '_' or '-', e.g. CHG-2026-0107 (a change id)")]
     public string? ChangeId { get; set; }
 
+    /// <summary>The session's name in this PowerShell session (default "&lt;environment&gt;/&lt;role&gt;"); connecting again
+    /// under a name replaces (closes) the session of that name.</summary>
+    [Parameter]
+    [ValidateFormat(@"^[A-Za-z0-9][A-Za-z0-9._/@+-]{0,99}\z", Engine.Context.SessionRegistry.NameRule)]
+    public string? Name { get; set; }
+
+    /// <summary>Also write the session (it becomes current either way, unless -NoSwitch).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Write the session and keep it without making it current: the current session stays as it is.</summary>
+    [Parameter]
+    public SwitchParameter NoSwitch { get; set; }
+
     protected override void EndProcessing()
     {
+        try
+        {
+            Context.Sessions.CheckName(Name, makeCurrent: !NoSwitch);   // before any AWS call: no MFA code is spent on it
+        }
+        catch (KeyMgmtException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, Name));
+        }
         var request = new ConnectRequest(Environment, Enum.Parse<KeyMgmtRole>(Role, ignoreCase: true), MfaCode, MfaSerialNumber, ProfileName, Region, EndpointUrl, IncidentId, ChangeId);
         KeyMgmtSession session;
         try
@@ -74,8 +98,16 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
             ThrowTerminatingError(new ErrorRecord(ex, "ConfigurationInvalid", ErrorCategory.InvalidData, ex.File));
             return;
         }
-        Context.Sessions.Add(session);
-        WriteVerbose($"Connected: {session.CallerArn}, expires {(session.ExpiresAt is { } at ? at.ToString("u") : "never")}.");
-        if (PassThru) WriteObject(session);
+        try
+        {
+            Context.Sessions.Add(session, makeCurrent: !NoSwitch, Name);
+        }
+        catch (KeyMgmtException ex)
+        {
+            session.Dispose();
+            ThrowTerminatingError(ToErrorRecord(ex, Name));
+        }
+        WriteVerbose($"Connected '{session.Name}'{(NoSwitch ? " (not made current)" : " (current)")}: {session.CallerArn}, expires {(session.ExpiresAt is { } at ? at.ToString("u") : "never")}.");
+        if (PassThru || NoSwitch) WriteObject(session);
     }
 }

@@ -11,6 +11,7 @@ namespace BuzzKeyMgmt.Cmdlets.Recovery;
 public sealed class ApproveKeyRecoveryCommand : RecoveryCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.RequestIdCompleter))]
     public Guid RequestId { get; set; }
 
     protected override void ProcessRecord()

@@ -13,6 +13,7 @@ public sealed class RequestKeyRecoveryCommand : RecoveryCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateKeyReference]
+    [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
     public string KeyId { get; set; } = "";
 
     [Parameter(Mandatory = true)]

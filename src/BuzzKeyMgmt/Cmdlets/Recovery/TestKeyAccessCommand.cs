@@ -12,6 +12,7 @@ public sealed class TestKeyAccessCommand : RecoveryCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateKeyReference]
+    [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
     public string KeyId { get; set; } = "";
 
     [Parameter]

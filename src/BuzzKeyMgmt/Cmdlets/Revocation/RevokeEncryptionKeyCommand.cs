@@ -17,6 +17,7 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Arn")]
     [ValidateKeyReference]
+    [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
     public string KeyId { get; set; } = "";
 
     [Parameter(Mandatory = true)]

@@ -16,6 +16,7 @@ public abstract class RotationCmdlet : KeyMgmtCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Arn", "KeyArn")]
     [Validation.ValidateKeyReference]
+    [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
     public string KeyId { get; set; } = "";
 
     [Parameter]

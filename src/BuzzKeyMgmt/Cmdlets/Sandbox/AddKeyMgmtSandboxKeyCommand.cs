@@ -28,6 +28,7 @@ public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
     /// <summary>The served Region to seed (default the primary, <see cref="BuzzKeyMgmt.Sandbox.SandboxServer.Region"/>).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.RegionCompleter))]
     public string? Region { get; set; }
 
     protected override void EndProcessing()

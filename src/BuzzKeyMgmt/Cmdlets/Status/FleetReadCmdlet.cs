@@ -21,11 +21,13 @@ public abstract class FleetReadCmdlet : KeyMgmtCmdlet
     [Parameter(ParameterSetName = ByKey, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Arn", "KeyArn")]
     [ValidateKeyReference]
+    [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
     public string[] KeyId { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = ByAlias, Mandatory = true)]
     [SupportsWildcards]
     [ValidateAliasPattern]
+    [ArgumentCompleter(typeof(Completion.AliasCompleter))]
     public string[] Alias { get; set; } = Array.Empty<string>();
 
     /// <summary>The whole fleet (also the default when no key is named).</summary>

@@ -21,11 +21,13 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
     [Parameter(ParameterSetName = ByKey, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Arn", "KeyArn")]
     [ValidateKeyReference]
+    [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
     public string[] KeyId { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = ByAlias, Mandatory = true)]
     [SupportsWildcards]
     [ValidateAliasPattern]
+    [ArgumentCompleter(typeof(Completion.AliasCompleter))]
     public string[] Alias { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = All_, Mandatory = true)]
@@ -62,13 +64,18 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
             ThrottleLimit = ThrottleLimit,
         };
         var reader = new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region)) { Events = Events };
+        var listing = Context.Listings.For(session.Environment);   // what Tab offers for -KeyId and -Alias later
         var results = reader.ReadAsync(query, Cancellation).GetAsyncEnumerator(Cancellation);
         try
         {
             while (NextResult(results))
             {
                 var outcome = results.Current;
-                if (outcome.Status is not null) WriteObject(outcome.Status);
+                if (outcome.Status is not null)
+                {
+                    listing.Add(outcome.Status);
+                    WriteObject(outcome.Status);
+                }
                 else if (outcome.Failure is not null) WriteError(ToErrorRecord(outcome.Failure, outcome.Target));
                 DrainEvents();   // progress, told by the reader
             }
