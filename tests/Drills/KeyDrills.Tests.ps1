@@ -44,6 +44,8 @@ BeforeAll {
         }
     }
 
+    # The suite's own reads (Get-KeyStatus, the audit log) use an Admin session of the target; the drills connect what they need.
+    if (-not (Get-KeyMgmtSession -All | Where-Object { $_.Environment -eq $Target -and $_.IsCurrent })) { Connect-KeyManagement -Environment $Target -Role Admin }
     $script:Revoke = Invoke-TestDrill Revoke
     $script:RevokeRows = @(Get-DrillRows $Revoke)
 }
@@ -229,11 +231,13 @@ Import-Module '$(Get-BuiltModulePath)'
 try { `$null = Invoke-KeyRevocationDrill -Environment staging; 'noCode=ran' } catch { "noCode=`$((`$_.FullyQualifiedErrorId -split ',')[0])" }
 `$w = Invoke-KeyRevocationDrill -Environment staging -MfaCode (Get-KeyMgmtSandboxMfaCode) -WarningVariable warned -WarningAction SilentlyContinue
 "status=`$(`$w.Status)"
+"current=`$(@(Get-KeyMgmtSession -All | Where-Object IsCurrent).Count)"
+Connect-KeyManagement -Environment staging -Role Admin
 "state=`$((Get-KeyStatus -KeyId `$w.KeyId).State)"
 "warned=`$([int](@(`$warned) -match 'DrillId').Count)"
 "history=`$((Get-KeyDrillHistory -Environment staging -Last 1).Status)"
-`$a1 = Connect-KeyManagement -Environment sandbox-approver1 -Role Admin -ChangeId CHG-2026-0107 -PassThru
-`$a2 = Connect-KeyManagement -Environment sandbox-approver2 -Role Admin -ChangeId CHG-2026-0107 -PassThru
+`$a1 = Connect-KeyManagement -Environment sandbox-approver1 -Role Admin -ChangeId CHG-2026-0107 -NoSwitch
+`$a2 = Connect-KeyManagement -Environment sandbox-approver2 -Role Admin -ChangeId CHG-2026-0107 -NoSwitch
 `$done = Invoke-KeyRevocationDrill -Environment staging -DrillId `$w.DrillId -RecoveryMfaCode (Get-KeyMgmtSandboxMfaCode) -ApproverSession `$a1, `$a2
 "resumed=`$(`$done.Status)"
 "sameDrill=`$(`$done.DrillId -eq `$w.DrillId)"
@@ -245,6 +249,8 @@ try { `$null = Invoke-KeyRevocationDrill -Environment staging -DrillId `$w.Drill
         $r.ExitCode | Should -Be 0 -Because (($r.Output -join "`n") + $r.Error)
         $r.Output | Should -Contain 'noCode=EmergencyRoleRequired'
         $r.Output | Should -Contain 'status=WaitingForApprovals'
+        $r.Output | Should -Contain 'current=0' -Because 'the drill connects the session it needs without making it current'
+        $r.Output | Should -Contain 'current=0' -Because 'the drill connects the session it needs without making it current'
         $r.Output | Should -Contain 'state=Disabled'
         $r.Output | Should -Contain 'warned=1'
         $r.Output | Should -Contain 'history=WaitingForApprovals'
