@@ -12,7 +12,7 @@ internal enum BulkOutcome { Changed, Already, Failed, Skipped, Declined }
 /// (EndProcessing), so the total is known before the first change. More keys than <c>-MaxKeys</c> stop the command
 /// there, saying how many, with nothing changed. Each key is then run in turn with a progress bar (keys done of the
 /// total) and the run ends with one summary line (changed, already, failed, time), written to the host as Write-Host
-/// does (the information stream tagged PSHOST: shown by default, captured with 6>&amp; or -InformationVariable, never
+/// does (the information stream tagged PSHOST: shown by default, captured with 6>&amp;1 or -InformationVariable, silenced like Write-Host with 6>$null or -InformationAction Ignore, never
 /// mixed into the output objects). A run of one key shows neither: it is not a bulk run.
 /// </summary>
 internal sealed class BulkKeyRun<TItem>
@@ -63,15 +63,18 @@ internal sealed class BulkKeyRun<TItem>
     {
         var total = _items.Count;
         var bulk = total > 1;
-        var progress = new ProgressRecord(_activityId, $"{_cmdlet.MyInvocation.MyCommand.Name} ({Summary.Operation})", "Starting");
+        var activity = $"{_cmdlet.MyInvocation.MyCommand.Name} ({Summary.Operation})";
         for (var i = 0; i < total; i++)
         {
             var (key, item) = _items[i];
             if (bulk)
             {
-                progress.StatusDescription = $"{i} of {total} done: {Summary.Changed} changed, {Summary.Already} already, {Summary.Failed} failed; now {key}";
-                progress.PercentComplete = i * 100 / total;
-                _cmdlet.WriteProgress(progress);
+                // A new record each time: a host or a stream may keep the records it was given.
+                _cmdlet.WriteProgress(new ProgressRecord(_activityId, activity,
+                    $"{i} of {total} done: {Summary.Changed} changed, {Summary.Already} already, {Summary.Failed} failed; now {key}")
+                {
+                    PercentComplete = i * 100 / total,
+                });
             }
             switch (act(key, item))
             {
@@ -82,10 +85,11 @@ internal sealed class BulkKeyRun<TItem>
             }
         }
         if (!bulk) return;
-        progress.StatusDescription = $"{total} of {total} done";
-        progress.PercentComplete = 100;
-        progress.RecordType = ProgressRecordType.Completed;
-        _cmdlet.WriteProgress(progress);
+        _cmdlet.WriteProgress(new ProgressRecord(_activityId, activity, $"{total} of {total} done")
+        {
+            PercentComplete = 100,
+            RecordType = ProgressRecordType.Completed,
+        });
         if (Summary.Keys > 0) WriteSummary(_cmdlet, Summary.ToString());
     }
 

@@ -135,7 +135,7 @@ public sealed class OperationRun : IDisposable
                 await gate.ConfigureAwait(false);
                 Debug($"{operation} waited {Stopwatch.GetElapsedTime(waiting).TotalMilliseconds:0} ms at the account's {operation} quota gate.");
             }
-            return await call(kms, t).ConfigureAwait(false);
+            using (SdkAttempts.Begin(operation, Debug)) return await call(kms, t).ConfigureAwait(false);
         }
         var response = Throttle is null
             ? await Attempt(token).ConfigureAwait(false)

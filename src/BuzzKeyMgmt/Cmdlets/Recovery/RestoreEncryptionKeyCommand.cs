@@ -39,7 +39,7 @@ public sealed class RestoreEncryptionKeyCommand : RecoveryCmdlet
     [ValidateRange(1, 100_000)]
     public int MaxKeys { get; set; } = 10;
 
-    private const int ProgressId = 42;
+    private const int ProgressId = 45;
     private BulkKeyRun<string>? _keys;
 
     protected override void BeginProcessing()

@@ -55,7 +55,7 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
 
     public const int DefaultMaxKeys = 10;
 
-    private const int ProgressId = 41;
+    private const int ProgressId = 44;   // not 41: Get-KeyStatus (FleetProgress) may be the bar upstream
     private OperationRunner? _runner;
     private KeyMgmtSession? _session;
     private BulkKeyRun<string>? _keys;
