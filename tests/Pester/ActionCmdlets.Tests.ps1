@@ -228,6 +228,35 @@ Describe 'Bulk runs show where they are (point 9)' {
         "$($summary[0].MessageData)" | Should -Match '^REVOKE: 4 key\(s\) in \d+\.\d s: 2 changed, 1 already, 1 failed\.$'
     }
 
+    It 'Ctrl+C in a bulk revocation after the first DisableKey was sent: that key is recorded as it is, the rest are untouched' {
+        $session = Connect-Emergency
+        $before = $Sandbox.RequestCount('KMS.DisableKey')
+        $null = Set-KeyMgmtSandboxFault -Operation KMS.DisableKey -Kind Latency -Probability 1 -Latency '00:00:01'
+        $ps = New-ModulePowerShell
+        try {
+            $null = $ps.AddCommand('Revoke-EncryptionKey').AddParameter('IncidentId', 'INC-2026-0042').AddParameter('Reason', 'stopped').
+                AddParameter('Force').AddParameter('Session', $session)
+            $pipe = [System.Management.Automation.PSDataCollection[object]]::new()
+            foreach ($k in 'alias/ac-38', 'alias/ac-39', 'alias/ac-40') { $pipe.Add($k) }
+            $pipe.Complete()
+            $null = $ps.BeginInvoke($pipe)
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($Sandbox.RequestCount('KMS.DisableKey') -le $before) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw 'no DisableKey reached the sandbox' }
+                Start-Sleep -Milliseconds 10
+            }
+            $ps.Stop()
+            "$($ps.InvocationStateInfo.State)" | Should -Be 'Stopped'
+        }
+        finally { Set-KeyMgmtSandboxFault -Clear; $ps.Dispose() }
+        $Sandbox.RequestCount('KMS.DisableKey') | Should -Be ($before + 1)
+        State alias/ac-38 | Should -Be 'Disabled'
+        "$((Get-KeyAuditLog -KeyId alias/ac-38 -Last 1).Outcome)" | Should -Be 'Succeeded'
+        State alias/ac-39 | Should -Be 'Enabled'
+        State alias/ac-40 | Should -Be 'Enabled'
+        @(Get-KeyAuditLog -KeyId alias/ac-39).Count | Should -Be 0
+    }
+
     It 'one key is not a bulk run: no progress bar, no summary line' {
         $session = Connect-Emergency
         $r = Invoke-Hostless 'Revoke-EncryptionKey' @{ KeyId = 'alias/ac-35'; IncidentId = 'INC-2026-0042'; Reason = 'single'; Force = $true; Session = $session }
@@ -236,19 +265,21 @@ Describe 'Bulk runs show where they are (point 9)' {
         $r.Information | Should -BeNullOrEmpty
     }
 
-    It 'a restore pipeline ends with its summary line' {
+    It 'a restore pipeline (recovery requests, binding KeyId and ChangeId) ends with its summary line' {
         $null = Connect-Emergency
         $null = Revoke-EncryptionKey -KeyId alias/ac-36, alias/ac-37 -IncidentId INC-2026-0042 -Reason 'for restore' -Force 6>$null
-        foreach ($alias in 'alias/ac-36', 'alias/ac-37') {
+        $requests = foreach ($alias in 'alias/ac-36', 'alias/ac-37') {
             Connect-KeyManagement -Environment sandbox -Role None -ChangeId CHG-2026-0107
             $req = Request-KeyRecovery $alias -ChangeId CHG-2026-0107 -Reason 'false alarm'
+            $req
             foreach ($who in 'approver1', 'approver2') {
                 Connect-KeyManagement -Environment "sandbox-$who" -Role None -ChangeId CHG-2026-0107
                 $null = Approve-KeyRecovery $req.RequestId
             }
         }
         Connect-KeyManagement -Environment sandbox -Role None -ChangeId CHG-2026-0107
-        $restored = @('alias/ac-36', 'alias/ac-37' | Restore-EncryptionKey -ChangeId CHG-2026-0107 -MfaCode (Get-KeyMgmtSandboxMfaCode) -Force -InformationVariable info -InformationAction SilentlyContinue)
+        # The requests bind KeyId and ChangeId by property name.
+        $restored = @($requests | Restore-EncryptionKey -MfaCode (Get-KeyMgmtSandboxMfaCode) -Force -InformationVariable info -InformationAction SilentlyContinue)
         @($restored.State) | Should -Be @('Enabled', 'Enabled')
         @($info | Where-Object { $_.Tags -contains 'BuzzKeyMgmt.Summary' } | ForEach-Object { "$($_.MessageData)" }) | Should -Match '^RECOVER: 2 key\(s\) in \d+\.\d s: 2 changed, 0 already, 0 failed\.$'
     }
