@@ -40,7 +40,7 @@ try {
     Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -IncidentId INC-2026-0042
     $refs = ($Runs + 1)..($Runs + $Keys) | ForEach-Object { "alias/bench-$_" }
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    $results = @($refs | Revoke-EncryptionKey -IncidentId INC-2026-0042 -Reason 'benchmark fleet' -Force -ErrorVariable failures -ErrorAction SilentlyContinue)
+    $results = @($refs | Revoke-EncryptionKey -IncidentId INC-2026-0042 -Reason 'benchmark fleet' -Force -MaxKeys $Keys -ErrorVariable failures -ErrorAction SilentlyContinue)
     $fleetSeconds = $sw.Elapsed.TotalSeconds
     $floor = $Keys / 5.0
 

@@ -9,7 +9,7 @@ namespace BuzzKeyMgmt;
 
 /// <summary>
 /// Base of every BuzzKeyMgmt cmdlet: the runspace's engine context, a cancellation token that Ctrl+C
-/// (<see cref="StopProcessing"/>) cancels, the engine's events (steps, warnings, progress) written on the pipeline
+/// (<see cref="StopProcessing"/>) cancels, the engine's events (steps, detail for -Debug, warnings, progress) written on the pipeline
 /// thread while engine work runs, session lookup, what the cmdlet owns (disposed with it), and the translation of
 /// engine failures into <see cref="ErrorRecord"/>s with stable ids and real categories.
 /// </summary>
@@ -28,7 +28,7 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
     /// <summary>This runspace's engine context.</summary>
     protected KeyMgmtContext Context => _context ??= RunspaceContexts.Current;
 
-    /// <summary>Where the engine reports; drained into WriteVerbose, WriteWarning and WriteProgress on the pipeline thread.</summary>
+    /// <summary>Where the engine reports; drained into WriteVerbose, WriteDebug, WriteWarning and WriteProgress on the pipeline thread.</summary>
     protected IEngineEvents Events => _events ??= new EngineEventQueue { Arrived = _wake.Set };
 
     protected override void StopProcessing() => _stop.Cancel();
@@ -125,8 +125,9 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
         {
             switch (e.Kind)
             {
-                case EngineEventKind.Step: WriteVerbose(e.Message); break;
+                case EngineEventKind.Step: WriteStep(e.Message!); break;
                 case EngineEventKind.Warning: WriteWarning(e.Message); break;
+                case EngineEventKind.Debug: WriteDebug(e.Message); break;
                 case EngineEventKind.Progress when e.Progress is { } p:
                     WriteProgress(new ProgressRecord(p.ActivityId, p.Activity, p.Status)
                     {
@@ -138,18 +139,34 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>One step of the story, for -Verbose. Under -Debug without -Verbose it goes to the debug stream with the
+    /// retries and waits: PowerShell turns -Debug on a compiled cmdlet into an Inquire verbose preference, which would
+    /// stop at every step with a prompt (and fail outright in a non-interactive host).</summary>
+    protected void WriteStep(string message)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (bound.TryGetValue("Debug", out var debug) && debug is SwitchParameter { IsPresent: true } && !bound.ContainsKey("Verbose"))
+            WriteDebug(message);
+        else
+            WriteVerbose(message);
+    }
+
     /// <summary>Runs one operation for one pipeline item: its steps and warnings are written as they happen, its result
-    /// is written, and a failure is a non-terminating error on that item (after its warnings).</summary>
-    protected void RunOperation<T>(OperationRunner runner, KeyOperation<T> operation, object target)
+    /// is written (and returned), and a failure is a non-terminating error on that item (after its warnings; default is
+    /// returned).</summary>
+    protected T? RunOperation<T>(OperationRunner runner, KeyOperation<T> operation, object target)
     {
         try
         {
-            WriteObject(Await(runner.RunAsync(operation, Cancellation)));
+            var result = Await(runner.RunAsync(operation, Cancellation));
+            WriteObject(result);
+            return result;
         }
         catch (KeyMgmtException ex)
         {
             DrainEvents();
             WriteError(ToErrorRecord(ex, target));
+            return default;
         }
     }
 

@@ -64,7 +64,7 @@ Describe 'Revoke-EncryptionKey' {
     It 'pipes 20 keys with one missing: 19 revoked, 1 KeyNotFound error, 20 audit pairs' {
         $before = @(Get-KeyAuditLog).Count
         $refs = (11..29 | ForEach-Object { "alias/rk-$_" }) + 'alias/rk-missing'
-        $out = @($refs | Revoke-EncryptionKey -IncidentId INC-2026-0042 -Reason 'bulk' -Force -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out = @($refs | Revoke-EncryptionKey -IncidentId INC-2026-0042 -Reason 'bulk' -Force -MaxKeys 20 -ErrorVariable errs -ErrorAction SilentlyContinue)
         $out.Count | Should -Be 19
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -Be 'KeyNotFound,BuzzKeyMgmt.Cmdlets.Revocation.RevokeEncryptionKeyCommand'

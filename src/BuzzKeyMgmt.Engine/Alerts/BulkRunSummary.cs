@@ -6,17 +6,37 @@ namespace BuzzKeyMgmt.Engine.Alerts;
 /// run covered more than one key.</summary>
 public sealed class BulkRunSummary(string operation)
 {
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
     public string Operation { get; } = operation;
+
+    /// <summary>Keys that needed no change (already revoked, already enabled, policy already as asked); counted in
+    /// <see cref="Succeeded"/> too.</summary>
+    public int Already { get; private set; }
     public int Succeeded { get; private set; }
     public int Failed { get; private set; }
     public int Skipped { get; private set; }
     public int Keys => Succeeded + Failed + Skipped;
 
-    public void Done() => Succeeded++;
+    /// <summary>Keys changed: succeeded less those already as wanted.</summary>
+    public int Changed => Succeeded - Already;
+
+    /// <summary>Time since the run began.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public void Done(bool already = false)
+    {
+        Succeeded++;
+        if (already) Already++;
+    }
+
     public void Fail() => Failed++;
     public void Skip() => Skipped++;
 
-    public override string ToString() => $"{Operation}: {Keys} key(s), {Succeeded} done, {Failed} failed, {Skipped} skipped.";
+    /// <summary>The one-line summary: "REVOKE: 12 key(s) in 3.4 s: 10 changed, 1 already, 1 failed." (skipped when any).</summary>
+    public override string ToString() =>
+        $"{Operation}: {Keys} key(s) in {Elapsed.TotalSeconds:0.0} s: {Changed} changed, {Already} already, {Failed} failed" +
+        (Skipped > 0 ? $", {Skipped} skipped." : ".");
 
     /// <summary>Sends the summary alert (outbox first) when more than one key was handled; null otherwise or when the
     /// environment has no alert topic.</summary>

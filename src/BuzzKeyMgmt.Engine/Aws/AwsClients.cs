@@ -25,7 +25,7 @@ public static class AwsClients
     {
         var config = new AmazonKeyManagementServiceConfig();
         Configure(config, region, endpointUrl, maxErrorRetry);
-        return new AmazonKeyManagementServiceClient(credentials, config);
+        return new ObservedKmsClient(credentials, config);
     }
 
     public static AmazonSecurityTokenServiceClient Sts(AWSCredentials credentials, string region, string? endpointUrl, int maxErrorRetry = 3)

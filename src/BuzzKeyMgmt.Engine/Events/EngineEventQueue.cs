@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 
 namespace BuzzKeyMgmt.Engine.Events;
 
-/// <summary>What kind of event: <see cref="IEngineEvents"/>'s three methods.</summary>
-public enum EngineEventKind { Step, Warning, Progress }
+/// <summary>What kind of event: <see cref="IEngineEvents"/>'s methods.</summary>
+public enum EngineEventKind { Step, Warning, Progress, Debug }
 
 /// <summary>One queued event.</summary>
 public sealed record EngineEvent(EngineEventKind Kind, string? Message, ProgressReport? Progress);
@@ -25,6 +25,8 @@ public sealed class EngineEventQueue : IEngineEvents
     public void Warning(string message) => Add(new EngineEvent(EngineEventKind.Warning, message, null));
 
     public void Progress(ProgressReport report) => Add(new EngineEvent(EngineEventKind.Progress, null, report));
+
+    public void Debug(string message) => Add(new EngineEvent(EngineEventKind.Debug, message, null));
 
     public bool TryTake(out EngineEvent next) => _events.TryDequeue(out next!);
 

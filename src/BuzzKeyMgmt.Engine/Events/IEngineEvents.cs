@@ -1,8 +1,8 @@
 namespace BuzzKeyMgmt.Engine.Events;
 
 /// <summary>
-/// How the engine tells its caller what it is doing: each step (what PowerShell shows with -Verbose), warnings, and
-/// progress of fleet-wide work. Plain .NET types only: the engine never references PowerShell, and no logging library
+/// How the engine tells its caller what it is doing: each step (what PowerShell shows with -Verbose), the detail below
+/// a step (-Debug: retries and throttling waits), warnings, and progress of fleet-wide work. Plain .NET types only: the engine never references PowerShell, and no logging library
 /// is involved (it would load twice across the module's load-context boundary). Implementations must be thread-safe:
 /// the engine reports from worker threads; the cmdlet layer queues the events and writes them on the pipeline thread.
 /// </summary>
@@ -15,6 +15,10 @@ public interface IEngineEvents
     void Warning(string message);
 
     void Progress(ProgressReport report);
+
+    /// <summary>Detail below a step, for -Debug: a throttled call retried, a wait at a quota gate, a read-back read again.
+    /// Ignored unless the listener takes it (a default, so existing listeners need not change).</summary>
+    void Debug(string message) { }
 }
 
 /// <summary>Progress of one activity; <see cref="PercentComplete"/> -1 when the total is not known yet.</summary>

@@ -139,10 +139,7 @@ public sealed class KeyMgmtSession : IDisposable
         {
             if (_roles.TryGetValue(role, out var cached) && !cached.IsClosed && (cached.TimeLeft is not { } left || left > RoleReuseMargin))
                 return cached;
-            if (role is KeyMgmtRole.Emergency or KeyMgmtRole.Recovery && mfaCode is null)
-                throw new KeyMgmtException($"{role}RoleRequired", FailureKind.PermissionDenied,
-                    $"{purpose} needs the {role} role; this session holds {Role}.",
-                    $"Pass -MfaCode to assume the {role} role, or Connect-KeyManagement -Role {role} -MfaCode <code>.");
+            if (Shortfall(role, mfaCode, purpose) is { } shortfall) throw shortfall;
             var fresh = await SessionConnector.AssumeForAsync(this, role, mfaCode, cancellation).ConfigureAwait(false);
             if (_roles.Remove(role, out var old)) old.Dispose();
             _roles[role] = fresh;
@@ -152,6 +149,34 @@ public sealed class KeyMgmtSession : IDisposable
         {
             _roleGate.Release();
         }
+    }
+
+    /// <summary>Why <paramref name="role"/> cannot be had for an operation, known without any AWS call: an Emergency or
+    /// Recovery role that this session neither holds nor has assumed before, with no MFA code to assume it (the same
+    /// error the operation would end with); null when the role is held, cached, or can be asked for with the code. The
+    /// cmdlets check it before they ask "Are you sure?".</summary>
+    public KeyMgmtException? RoleShortfall(KeyMgmtRole role, string? mfaCode, string purpose)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _roleGate.Wait();
+        try
+        {
+            return Shortfall(role, mfaCode, purpose);
+        }
+        finally
+        {
+            _roleGate.Release();
+        }
+    }
+
+    private KeyMgmtException? Shortfall(KeyMgmtRole role, string? mfaCode, string purpose)
+    {
+        if (role == KeyMgmtRole.None || role == Role || mfaCode is not null) return null;
+        if (role is not (KeyMgmtRole.Emergency or KeyMgmtRole.Recovery)) return null;
+        if (_roles.TryGetValue(role, out var cached) && !cached.IsClosed && (cached.TimeLeft is not { } left || left > RoleReuseMargin)) return null;
+        return new KeyMgmtException($"{role}RoleRequired", FailureKind.PermissionDenied,
+            $"{purpose} needs the {role} role; this session holds {Role}.",
+            $"Pass -MfaCode to assume the {role} role, or Connect-KeyManagement -Role {role} -MfaCode <code>.");
     }
 
     /// <summary>Whether a role session is held for <paramref name="role"/> (cached from an earlier operation).</summary>

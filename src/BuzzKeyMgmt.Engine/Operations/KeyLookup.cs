@@ -14,22 +14,24 @@ public static class KeyLookup
         KeyMetadata metadata;
         try
         {
-            metadata = (await run.KmsAsync("DescribeKey", (kms, t) => kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Value }, t))
-                .ConfigureAwait(false)).KeyMetadata;
+            metadata = (await run.KmsAsync("DescribeKey", (kms, t) => kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Value }, t),
+                quiet: true).ConfigureAwait(false)).KeyMetadata;
         }
         catch (NotFoundException)
         {
-            run.Say($"DescribeKey: {key.Value} does not exist.");
+            run.Say($"Resolved {key.Value}: no such key (DescribeKey: NotFound).");
             return new ResolvedKey(key.Value, null, key.AliasName, null);
         }
+        var described = run.LastCall;
         var alias = key.AliasName;
         if (alias is null)
         {
-            var page = await run.KmsAsync("ListAliases", (kms, t) => kms.ListAliasesAsync(new ListAliasesRequest { KeyId = metadata.KeyId, Limit = 10 }, t))
-                .ConfigureAwait(false);
+            var page = await run.KmsAsync("ListAliases", (kms, t) => kms.ListAliasesAsync(new ListAliasesRequest { KeyId = metadata.KeyId, Limit = 10 }, t),
+                quiet: true).ConfigureAwait(false);
+            described += "; " + run.LastCall;
             alias = page.Aliases?.Select(a => a.AliasName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
         }
-        run.Say($"Resolved {key.Value}: key {metadata.KeyId}{(alias is null ? "" : $" ({alias})")}, {metadata.KeyState}.");
+        run.Say($"Resolved {key.Value}: key {metadata.KeyId}{(alias is null ? "" : $" ({alias})")}, {metadata.KeyState} ({described}).");
         return new ResolvedKey(metadata.KeyId, metadata.Arn, alias, metadata);
     }
 

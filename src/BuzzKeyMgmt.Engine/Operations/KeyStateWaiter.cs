@@ -12,6 +12,7 @@ public static class KeyStateWaiter
         { TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
           TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600) };
 
+    /// <param name="tell">Told before each pause and each throttled retry (-Debug).</param>
     /// <param name="throttle">An emergency's throttling budget: a throttled read is retried within it (not counted as a read).</param>
     public static async Task<(bool Reached, KeyMetadata Last, int Reads)> WaitForAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates,
         string keyId, KeyState expected, CancellationToken cancellation, Aws.ThrottleBudget? throttle = null, Action<string>? tell = null)
@@ -25,7 +26,11 @@ public static class KeyStateWaiter
         }
         foreach (var pause in Pauses)
         {
-            if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellation).ConfigureAwait(false);
+            if (pause > TimeSpan.Zero)
+            {
+                tell?.Invoke($"Read back {reads}: {keyId} reads {last.KeyState}, {expected} expected; reading again in {pause.TotalMilliseconds:0} ms.");
+                await Task.Delay(pause, cancellation).ConfigureAwait(false);
+            }
             last = (throttle is null
                 ? await Read(cancellation).ConfigureAwait(false)
                 : await throttle.RunAsync("DescribeKey", Read, cancellation, tell).ConfigureAwait(false)).KeyMetadata;

@@ -69,7 +69,11 @@ public sealed class KeyStatusReader
                 while (pending.Remove(next, out var ready))
                 {
                     next++;
-                    if (ready.Status is null && ready.Failure is null) continue;
+                    if (ready.Status is null && ready.Failure is null)
+                    {
+                        progress?.Drop();
+                        continue;
+                    }
                     progress?.Count(ready);
                     yield return ready;
                 }

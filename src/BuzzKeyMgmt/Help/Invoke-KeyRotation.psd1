@@ -9,9 +9,12 @@ Enabled are refused before anything is sent. Old material still decrypts: rotati
 not fix a compromised key (revoke it). Every attempt writes Started and Completed audit rows (operation ROTATE); a
 failure sends an SNS alert, and a run over several keys ends with one summary alert. Piped from Get-KeyRotationDue, keys
 whose Action is None are skipped.
+The keys of a pipeline are collected, then run: progress shows keys done of the total, and a run over more than
+one key ends with one summary line on the host, also in the information stream (changed, already, failed, skipped,
+time).
 '@
     Parameters  = @{
-        KeyId          = 'The key: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyRotationDue and Get-KeyStatus output bind by KeyId).'
+        KeyId          = 'The key: key id, key ARN, alias name or alias ARN; an array, or from the pipeline by value or by the property KeyId, Arn, KeyArn or TargetKeyId (Get-KeyRotationDue and Get-KeyStatus output bind by KeyId).'
         Session        = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
         RotationAction = 'Bound from a Get-KeyRotationDue item (its Action): keys marked None are skipped. Not meant to be typed.'
         RotationReason = 'Bound from a Get-KeyRotationDue item (its Reason), for the skip message. Not meant to be typed.'

@@ -2,7 +2,7 @@
     Synopsis    = 'Records a request to recover a revoked key, by the caller, under a change.'
     Description = 'The request names the key, the change (it must match the policy''s pattern) and the reason; it expires after the policy''s hours (24) and needs the policy''s number of approvals (2) from other people before Restore-EncryptionKey will act. The request and its outcome are audited; with the audit store down it is refused.'
     Parameters  = @{
-        KeyId   = 'The revoked key: key id, key ARN, alias name or alias ARN.'
+        KeyId   = 'The revoked keys: key ids, key ARNs, alias names or alias ARNs (an array, or from the pipeline by value or by the property KeyId, Arn, KeyArn or TargetKeyId).'
         ChangeId = 'The change under which the key is recovered, e.g. CHG-2026-0107.'
         Reason  = 'Why, in up to 1,000 characters with at least one visible character.'
         Session = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'

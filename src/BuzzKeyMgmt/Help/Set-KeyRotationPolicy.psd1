@@ -8,9 +8,12 @@ HMAC, imported material, AWS managed) and keys that are not Enabled are refused 
 sent. A key that already rotates as asked is reported (Changed false) and nothing is sent. Every attempt writes
 Started and Completed audit rows (operation ROTATE_POLICY); a failure sends an SNS alert, and a run over several keys
 ends with one summary alert. Piped from Get-KeyRotationDue, only keys whose Action is EnableRotation are changed.
+The keys of a pipeline are collected, then run: progress shows keys done of the total, and a run over more than
+one key ends with one summary line on the host, also in the information stream (changed, already, failed, skipped,
+time).
 '@
     Parameters  = @{
-        KeyId              = 'The key: key id, key ARN, alias name or alias ARN; from the pipeline (Get-KeyRotationDue and Get-KeyStatus output bind by KeyId).'
+        KeyId              = 'The key: key id, key ARN, alias name or alias ARN; an array, or from the pipeline by value or by the property KeyId, Arn, KeyArn or TargetKeyId (Get-KeyRotationDue and Get-KeyStatus output bind by KeyId).'
         RotationPeriodDays = 'Days between automatic rotations, 90-2560 (default: the policy''s period).'
         Disable            = 'Turn automatic rotation off (the key will fall out of the policy; a warning says so).'
         Force              = 'Allow a period longer than the policy''s.'

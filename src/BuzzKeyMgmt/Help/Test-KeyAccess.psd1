@@ -2,7 +2,7 @@
     Synopsis    = 'Proves applications can use a key: a GenerateDataKey and Decrypt round trip, timed and audited.'
     Description = 'Needs the Recovery role (taken with -MfaCode when the session holds another role). A disabled key gives a result with Passed false and the reason; each test is audited as ACCESS_TEST, and refused while the audit store is down.'
     Parameters  = @{
-        KeyId   = 'The key to test: key id, key ARN, alias name or alias ARN; from the pipeline.'
+        KeyId   = 'The keys to test: key ids, key ARNs, alias names or alias ARNs (an array, or from the pipeline by value or by the property KeyId, Arn, KeyArn or TargetKeyId).'
         MfaCode = 'The current MFA code, to assume the Recovery role when the session holds another role.'
         Session = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }

@@ -31,7 +31,15 @@ public sealed class ThrottlingRunTests
         var rows = h.RowsFor(h.KeyIdOf(key));
         Assert.Equal(2, rows.Count);
         Assert.Equal(BuzzKeyMgmt.Engine.Audit.AuditOutcome.Succeeded, rows[1].Outcome);
-        Assert.Contains(events.TakeAll(), e => e.Kind == EngineEventKind.Step && e.Message!.StartsWith("DisableKey was throttled", StringComparison.Ordinal));
+        // Each throttled retry is detail for -Debug (issue 14, point 7); the step itself is one -Verbose line.
+        var all = events.TakeAll();
+        // Ten throttled answers: each one retried, by the SDK inside a call or by the run's throttling budget between calls.
+        Assert.Equal(10, all.Count(e => e.Kind == EngineEventKind.Debug && (e.Message!.StartsWith("DisableKey was throttled", StringComparison.Ordinal)
+                                                                             || e.Message.StartsWith("DisableKey: the AWS SDK retries", StringComparison.Ordinal))));
+        Assert.Contains(all, e => e.Kind == EngineEventKind.Debug && e.Message!.StartsWith("DisableKey was throttled", StringComparison.Ordinal));
+        Assert.Contains(all, e => e.Kind == EngineEventKind.Debug && e.Message!.StartsWith("DisableKey: the AWS SDK retries", StringComparison.Ordinal));
+        Assert.DoesNotContain(all, e => e.Kind == EngineEventKind.Step && e.Message!.Contains("throttled", StringComparison.Ordinal));
+        Assert.Single(all, e => e.Kind == EngineEventKind.Step && e.Message!.StartsWith("DisableKey answered (request id ", StringComparison.Ordinal));
     }
 
     [Fact]

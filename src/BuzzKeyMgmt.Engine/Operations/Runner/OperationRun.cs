@@ -89,6 +89,9 @@ public sealed class OperationRun : IDisposable
 
     public void Say(string message) => Events.Step(message);
 
+    /// <summary>Detail below a step (-Debug): a retry, a throttling pause, a wait at a quota gate, a read-back read again.</summary>
+    public void Debug(string message) => Events.Debug(message);
+
     /// <summary>Times one step and records it for the Completed row.</summary>
     public async Task<T> StepAsync<T>(string name, Func<Task<T>> step)
     {
@@ -110,26 +113,40 @@ public sealed class OperationRun : IDisposable
     /// null for other operations, whose throttled calls end after the SDK's own retries.</summary>
     public ThrottleBudget? Throttle { get; internal set; }
 
-    /// <summary>A KMS call at the operation's quota gate with <see cref="Token"/>, told to -Verbose with its request id.
-    /// Reads go through the caller's session; <paramref name="asRole"/> uses the role session. An emergency run uses the
-    /// session's emergency client and retries throttled answers within <see cref="Throttle"/>, each try at the gate.</summary>
-    public async Task<T> KmsAsync<T>(string operation, Func<IAmazonKeyManagementService, CancellationToken, Task<T>> call, bool asRole = false)
+    /// <summary>A KMS call at the operation's quota gate with <see cref="Token"/>, told to -Verbose with its request id and
+    /// time (unless <paramref name="quiet"/>: the caller tells it in its own step's line). Reads go through the caller's
+    /// session; <paramref name="asRole"/> uses the role session. An emergency run uses the session's emergency client and
+    /// retries throttled answers within <see cref="Throttle"/>, each try at the gate; a wait at the gate and each throttled
+    /// retry are told to -Debug.</summary>
+    public async Task<T> KmsAsync<T>(string operation, Func<IAmazonKeyManagementService, CancellationToken, Task<T>> call, bool asRole = false,
+        bool quiet = false)
         where T : AmazonWebServiceResponse
     {
         var session = asRole ? RoleSession ?? Session : Session;
         var kms = Throttle is null ? session.Kms : session.Clients.KmsEmergency();
         var token = Token;
+        var started = Stopwatch.GetTimestamp();
         async Task<T> Attempt(CancellationToken t)
         {
-            await Gates.WaitAsync(operation, t).ConfigureAwait(false);
-            return await call(kms, t).ConfigureAwait(false);
+            var gate = Gates.WaitAsync(operation, t);
+            if (!gate.IsCompletedSuccessfully)
+            {
+                var waiting = Stopwatch.GetTimestamp();
+                await gate.ConfigureAwait(false);
+                Debug($"{operation} waited {Stopwatch.GetElapsedTime(waiting).TotalMilliseconds:0} ms at the account's {operation} quota gate.");
+            }
+            using (SdkAttempts.Begin(operation, Debug)) return await call(kms, t).ConfigureAwait(false);
         }
         var response = Throttle is null
             ? await Attempt(token).ConfigureAwait(false)
-            : await Throttle.RunAsync(operation, Attempt, token, Say).ConfigureAwait(false);
-        Say($"{operation} answered (request id {response.ResponseMetadata?.RequestId ?? "none"}).");
+            : await Throttle.RunAsync(operation, Attempt, token, Debug).ConfigureAwait(false);
+        LastCall = $"{operation} request id {response.ResponseMetadata?.RequestId ?? "none"}, {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms";
+        if (!quiet) Say($"{operation} answered ({LastCall.Substring(operation.Length + 1)}).");
         return response;
     }
+
+    /// <summary>The last KMS call of this run, as told: "DescribeKey request id …, 12 ms".</summary>
+    public string? LastCall { get; private set; }
 
     /// <summary>
     /// A KMS call that changes the key, as the role session. Refused when a stop came first (nothing is sent after Ctrl+C);
@@ -163,8 +180,11 @@ public sealed class OperationRun : IDisposable
     public async Task<(bool Reached, KeyMetadata Last)> WaitForStateAsync(string keyId, KeyState expected)
     {
         var kms = Throttle is null ? Session.Kms : Session.Clients.KmsEmergency();
-        var (reached, last, reads) = await KeyStateWaiter.WaitForAsync(kms, Gates, keyId, expected, Token, Throttle, Say).ConfigureAwait(false);
-        Say(reached ? $"Read back: {Target.Display} is {last.KeyState} ({reads} read(s))." : $"Read back: {Target.Display} still reads {last.KeyState} after {reads} reads, {expected} expected.");
+        var started = Stopwatch.GetTimestamp();
+        var (reached, last, reads) = await KeyStateWaiter.WaitForAsync(kms, Gates, keyId, expected, Token, Throttle, Debug).ConfigureAwait(false);
+        var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        Say(reached ? $"Read back: {Target.Display} is {last.KeyState} ({reads} read(s), {took:0} ms)."
+            : $"Read back: {Target.Display} still reads {last.KeyState} after {reads} reads ({took:0} ms), {expected} expected.");
         return (reached, last);
     }
 

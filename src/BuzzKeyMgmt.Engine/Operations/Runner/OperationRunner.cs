@@ -113,7 +113,9 @@ public sealed class OperationRunner : IDisposable
             {
                 run.RoleSession = await run.StepAsync("assumeRole",
                     () => _session.ForRoleAsync(operation.Role, operation.MfaCode, operation.Purpose, run.Token)).ConfigureAwait(false);
-                if (!ReferenceEquals(run.RoleSession, _session)) run.Say($"Acting as {run.RoleSession.CallerArn} ({operation.Role}).");
+                run.Say(operation.Role == Configuration.KeyMgmtRole.None ? $"Acting as {run.RoleSession.CallerArn} (no role needed)."
+                    : ReferenceEquals(run.RoleSession, _session) ? $"Acting as {run.RoleSession.CallerArn} ({operation.Role}, held by the session)."
+                    : $"Acting as {run.RoleSession.CallerArn} ({operation.Role}, {(run.Steps.TryGetValue("assumeRole", out var ms) ? $"role session ready in {ms} ms" : "assumed")}).");
                 await operation.ActAsync(run).ConfigureAwait(false);
                 run.ReadBack = await run.StepAsync("verify", () => operation.ReadBackAsync(run)).ConfigureAwait(false);
             }

@@ -12,9 +12,11 @@ namespace BuzzKeyMgmt.Cmdlets.Recovery;
 public sealed class RequestKeyRecoveryCommand : RecoveryCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Arn", "KeyArn", "TargetKeyId")]
+    [ValidateNotNullOrEmpty]
     [ValidateKeyReference]
     [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
-    public string KeyId { get; set; } = "";
+    public string[] KeyId { get; set; } = [];
 
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -26,7 +28,10 @@ public sealed class RequestKeyRecoveryCommand : RecoveryCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(KeyId, $"Request recovery under {ChangeId}")) return;
-        RunOperation(OperationRunner, new KeyRecoveryRequest(KeyReference.Parse(KeyId), ChangeId, Reason), KeyId);
+        foreach (var key in KeyId)
+        {
+            if (!ShouldProcess(key, $"Request recovery under {ChangeId}")) continue;
+            RunOperation(OperationRunner, new KeyRecoveryRequest(KeyReference.Parse(key), ChangeId, Reason), key);
+        }
     }
 }

@@ -11,9 +11,11 @@ namespace BuzzKeyMgmt.Cmdlets.Recovery;
 public sealed class TestKeyAccessCommand : RecoveryCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Arn", "KeyArn", "TargetKeyId")]
+    [ValidateNotNullOrEmpty]
     [ValidateKeyReference]
     [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
-    public string KeyId { get; set; } = "";
+    public string[] KeyId { get; set; } = [];
 
     [Parameter]
     [ValidateFormat(@"^[0-9]{6}\z", "exactly 6 digits from your MFA device (an MFA code)")]
@@ -22,6 +24,7 @@ public sealed class TestKeyAccessCommand : RecoveryCmdlet
     protected override void ProcessRecord()
     {
         var session = CurrentSession;
-        RunOperation(OperationRunner, new AccessTest(KeyReference.Parse(KeyId), MfaCode, session.IncidentId, session.ChangeId), KeyId);
+        foreach (var key in KeyId)
+            RunOperation(OperationRunner, new AccessTest(KeyReference.Parse(key), MfaCode, session.IncidentId, session.ChangeId), key);
     }
 }

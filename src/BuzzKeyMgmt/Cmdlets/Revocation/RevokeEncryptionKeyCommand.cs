@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BuzzKeyMgmt.Engine.Audit;
+using BuzzKeyMgmt.Engine.Configuration;
 using BuzzKeyMgmt.Engine.Identity;
 using BuzzKeyMgmt.Engine.Kms;
 using BuzzKeyMgmt.Engine.Operations.Revocation;
@@ -9,16 +10,19 @@ using BuzzKeyMgmt.Validation;
 namespace BuzzKeyMgmt.Cmdlets.Revocation;
 
 /// <summary>Takes KMS keys out of service for an incident: disables each, reads it back, optionally schedules its
-/// deletion, and records Started and Completed audit rows for every attempt.</summary>
+/// deletion, and records Started and Completed audit rows for every attempt. The keys of a pipeline are collected first:
+/// more than -MaxKeys stops the command before the first change; what cannot succeed for want of the Emergency role is
+/// said (and audited) without asking "Are you sure?"; a bulk run shows progress and ends with a summary line.</summary>
 [Cmdlet(VerbsSecurity.Revoke, "EncryptionKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RevocationResult))]
 public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Arn")]
+    [Alias("Arn", "KeyArn", "TargetKeyId")]
+    [ValidateNotNullOrEmpty]
     [ValidateKeyReference]
     [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
-    public string KeyId { get; set; } = "";
+    public string[] KeyId { get; set; } = [];
 
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -45,8 +49,17 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>The most keys one command may revoke (default 10): more stops it before the first change.</summary>
+    [Parameter]
+    [ValidateRange(1, 100_000)]
+    public int MaxKeys { get; set; } = DefaultMaxKeys;
+
+    public const int DefaultMaxKeys = 10;
+
+    private const int ProgressId = 44;   // not 41: Get-KeyStatus (FleetProgress) may be the bar upstream
     private OperationRunner? _runner;
     private KeyMgmtSession? _session;
+    private BulkKeyRun<string>? _keys;
 
     protected override void BeginProcessing()
     {
@@ -55,6 +68,7 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
                 "PendingWindowWithoutDeletion", ErrorCategory.InvalidArgument, PendingWindowDays));
         _session = RequireSession(Session);
         _runner = Runner(_session);
+        _keys = new BulkKeyRun<string>(this, AuditOperations.Revoke, ProgressId, MaxKeys);
         var policy = PolicyOrDefault(_runner.Trail);
         try
         {
@@ -69,14 +83,26 @@ public sealed class RevokeEncryptionKeyCommand : KeyMgmtCmdlet
         }
     }
 
+    /// <summary>Collects the keys: nothing is changed before the input has ended and its size is known.</summary>
     protected override void ProcessRecord()
     {
+        foreach (var key in KeyId) _keys!.Add(key, key);
+    }
+
+    protected override void EndProcessing()
+    {
+        _keys!.RefuseOverLimit();
+        // Checked before anyone is asked "Are you sure?": without the Emergency role (and no -MfaCode to take it) no key
+        // can be revoked, so no key is asked about; each attempt still runs to its audited refusal.
+        var cannot = _session!.RoleShortfall(KeyMgmtRole.Emergency, MfaCode, "Revocation") is not null && !BulkKeyRun<string>.WhatIf(this);
         var action = ScheduleDeletion ? $"Disable and schedule deletion in {PendingWindowDays ?? 7} days for incident {IncidentId}" : $"Disable for incident {IncidentId}";
-        var explicitGate = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")
-                           || SessionState.PSVariable.GetValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
-        if (!(Force && !explicitGate) && !ShouldProcess($"KMS key {KeyId} in '{_session!.Environment}'", action)) return;
-        RunOperation(_runner!, new Engine.Operations.Revocation.Revocation(
-            new RevocationRequest(KeyReference.Parse(KeyId), IncidentId, Reason, ScheduleDeletion, PendingWindowDays, MfaCode)), KeyId);
+        _keys.Run((key, _) =>
+        {
+            if (!cannot && !BulkKeyRun<string>.Approved(this, Force, $"KMS key {key} in '{_session.Environment}'", action)) return BulkOutcome.Declined;
+            var result = RunOperation(_runner!, new Engine.Operations.Revocation.Revocation(
+                new RevocationRequest(KeyReference.Parse(key), IncidentId, Reason, ScheduleDeletion, PendingWindowDays, MfaCode)), key);
+            return result is null ? BulkOutcome.Failed : result.AlreadyRevoked ? BulkOutcome.Already : BulkOutcome.Changed;
+        });
     }
 
     private static Engine.Policy.PolicySettings PolicyOrDefault(AuditTrail trail)

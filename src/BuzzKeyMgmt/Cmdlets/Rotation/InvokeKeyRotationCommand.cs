@@ -14,10 +14,8 @@ public sealed class InvokeKeyRotationCommand : RotationCmdlet
 
     protected override IReadOnlyCollection<string> SkippedActions { get; } = ["None"];
 
-    protected override void ProcessRecord()
-    {
-        if (SkippedByItem()) return;
-        if (!ShouldProcess($"KMS key {KeyId} in '{CurrentSession.Environment}'", "Rotate the key material now (on demand)")) return;
-        Run(new OnDemandRotation(KeyReference.Parse(KeyId), CurrentSession.ChangeId, CurrentSession.IncidentId));
-    }
+    protected override string Action => "Rotate the key material now (on demand)";
+
+    private protected override BulkOutcome RunKey(string key) =>
+        Run(new OnDemandRotation(KeyReference.Parse(key), CurrentSession.ChangeId, CurrentSession.IncidentId), key);
 }

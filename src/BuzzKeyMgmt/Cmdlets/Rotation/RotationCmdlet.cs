@@ -9,15 +9,17 @@ namespace BuzzKeyMgmt.Cmdlets.Rotation;
 /// <summary>
 /// Base of the rotation cmdlets: the session (Admin role, taken from the operator's own credentials when the session
 /// holds another), one runner for the pipeline, the keys a Get-KeyRotationDue item says cannot be acted on (skipped,
-/// not attempted), and at the end a one-line summary and, for more than one key, one summary alert.
+/// not attempted). The keys are collected and run when the input has ended (BulkKeyRun): progress of keys done of the total,
+/// and for more than one key a one-line summary and one summary alert.
 /// </summary>
 public abstract class RotationCmdlet : KeyMgmtCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Arn", "KeyArn")]
+    [Alias("Arn", "KeyArn", "TargetKeyId")]
+    [ValidateNotNullOrEmpty]
     [Validation.ValidateKeyReference]
     [ArgumentCompleter(typeof(Completion.KeyIdCompleter))]
-    public string KeyId { get; set; } = "";
+    public string[] KeyId { get; set; } = [];
 
     [Parameter]
     public KeyMgmtSession? Session { get; set; }
@@ -33,8 +35,7 @@ public abstract class RotationCmdlet : KeyMgmtCmdlet
     public object? RotationReason { get; set; }
 
     private const int ProgressId = 43;
-    private BulkRunSummary? _summary;
-    private ProgressRecord? _progress;
+    private BulkKeyRun<(string? Action, object? Reason)>? _keys;
     private OperationRunner? _runner;
     private KeyMgmtSession? _session;
 
@@ -47,50 +48,46 @@ public abstract class RotationCmdlet : KeyMgmtCmdlet
 
     protected OperationRunner OperationRunner => _runner ??= Runner(CurrentSession);
 
-    protected override void BeginProcessing() => _summary = new BulkRunSummary(AuditName);
+    protected override void BeginProcessing() => _keys = new BulkKeyRun<(string?, object?)>(this, AuditName, ProgressId, maxKeys: null);
 
-    /// <summary>True (and counted as skipped) when the piped item says this key is not for this cmdlet.</summary>
-    protected bool SkippedByItem()
+    /// <summary>Collects the keys (each with what its Get-KeyRotationDue item said): the run starts when the input has
+    /// ended, so its progress knows the total.</summary>
+    protected override void ProcessRecord()
     {
-        if (RotationAction is null || !SkippedActions.Contains(RotationAction)) return false;
-        WriteVerbose($"Skipped {KeyId}: {RotationReason} (nothing for {MyInvocation.MyCommand.Name} to do).");
-        _summary!.Skip();
-        return true;
+        foreach (var key in KeyId) _keys!.Add(key, (RotationAction, RotationReason));
     }
 
-    /// <summary>Runs one key's operation and counts its outcome.</summary>
-    protected void Run<T>(KeyOperation<T> operation)
-    {
-        _progress ??= new ProgressRecord(ProgressId, $"{MyInvocation.MyCommand.Name} ({AuditName})", "Starting");
-        _progress.StatusDescription = $"{KeyId}: {_summary!.Succeeded} done, {_summary.Failed} failed, {_summary.Skipped} skipped so far";
-        WriteProgress(_progress);
-        try
-        {
-            WriteObject(Await(OperationRunner.RunAsync(operation, Cancellation)));
-            _summary!.Done();
-        }
-        catch (KeyMgmtException ex)
-        {
-            _summary!.Fail();
-            DrainEvents();
-            WriteError(ToErrorRecord(ex, KeyId));
-        }
-    }
+    /// <summary>What to confirm for a key (ShouldProcess's action).</summary>
+    protected abstract string Action { get; }
+
+    /// <summary>Runs a key's operation, once it is confirmed (with <see cref="Run{T}"/>).</summary>
+    private protected abstract BulkOutcome RunKey(string key);
 
     protected override void EndProcessing()
     {
-        if (_progress is not null)
+        _keys!.Run((key, item) =>
         {
-            _progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(_progress);
-        }
-        if (_summary is null || _summary.Keys == 0) return;
-        WriteInformation(new InformationRecord(_summary.ToString(), MyInvocation.MyCommand.Name));
-        if (_summary.Keys <= 1 || _session is null) return;
-        var sent = Await(_summary.SendAsync(_session, Cancellation));
+            if (item.Action is not null && SkippedActions.Contains(item.Action))
+            {
+                WriteStep($"Skipped {key}: {item.Reason} (nothing for {MyInvocation.MyCommand.Name} to do).");
+                return BulkOutcome.Skipped;
+            }
+            if (!ShouldProcess($"KMS key {key} in '{CurrentSession.Environment}'", Action)) return BulkOutcome.Declined;
+            return RunKey(key);
+        });
+        var summary = _keys.Summary;
+        if (summary.Keys <= 1 || _session is null) return;
+        var sent = Await(summary.SendAsync(_session, Cancellation));
         if (sent is { Delivery: not AlertDelivery.Published })
             WriteWarning($"The summary alert could not be published ({sent.ErrorCode}: {sent.ErrorMessage}); it waits in {sent.OutboxPath} for Sync-KeyAuditJournal.");
         else if (sent is not null)
-            WriteVerbose($"Summary alert {sent.AlertId} published (SNS message id {sent.MessageId}).");
+            WriteStep($"Summary alert {sent.AlertId} published (SNS message id {sent.MessageId}).");
+    }
+
+    /// <summary>Runs one key's operation: Changed, Already (<paramref name="already"/> says so of the result) or Failed.</summary>
+    private protected BulkOutcome Run<T>(KeyOperation<T> operation, string key, Func<T, bool>? already = null)
+    {
+        var result = RunOperation(OperationRunner, operation, key);
+        return result is null ? BulkOutcome.Failed : already?.Invoke(result) == true ? BulkOutcome.Already : BulkOutcome.Changed;
     }
 }

@@ -38,15 +38,13 @@ public sealed class SetKeyRotationPolicyCommand : RotationCmdlet
         {
             // Refused later by the runner (no audit row, no change); say why the policy is unknown.
             _policyDays = Engine.Policy.PolicySettings.Defaults.RotationPeriodDays;
-            WriteVerbose($"The policy could not be read ({ex.Message}).");
+            WriteStep($"The policy could not be read ({ex.Message}).");
         }
     }
 
-    protected override void ProcessRecord()
-    {
-        if (SkippedByItem()) return;
-        var action = Disable ? "Turn automatic rotation off" : $"Rotate automatically every {RotationPeriodDays ?? _policyDays} days";
-        if (!ShouldProcess($"KMS key {KeyId} in '{CurrentSession.Environment}'", action)) return;
-        Run(new RotationPolicyChange(KeyReference.Parse(KeyId), RotationPeriodDays, Disable, _policyDays, Force, CurrentSession.ChangeId, CurrentSession.IncidentId));
-    }
+    protected override string Action => Disable ? "Turn automatic rotation off" : $"Rotate automatically every {RotationPeriodDays ?? _policyDays} days";
+
+    private protected override BulkOutcome RunKey(string key) =>
+        Run(new RotationPolicyChange(KeyReference.Parse(key), RotationPeriodDays, Disable, _policyDays, Force, CurrentSession.ChangeId, CurrentSession.IncidentId),
+            key, r => !r.Changed);
 }
