@@ -11,7 +11,7 @@ namespace BuzzKeyMgmt.Engine.Configuration;
 public static class ConfigurationFile
 {
     private static readonly string[] EnvironmentKeys =
-        { "region", "accountId", "production", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl", "endpoints", "auditDigests" };
+        { "region", "accountId", "production", "profile", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl", "endpoints", "auditDigests" };
     private static readonly string[] EndpointKeys = { "kms", "sts", "sns", "iam" };
     private static readonly string[] RoleKeys = { "admin", "emergency", "recovery" };
     private static readonly string[] StoreKeys = { "provider", "path", "connectionString" };
@@ -26,6 +26,7 @@ public static class ConfigurationFile
     /// <summary>A standard SNS topic's ARN: partition, sns, a Region code, a 12-digit account, a name (letters, digits, -, _).</summary>
     private static readonly Regex TopicArn = Format(@"^arn:aws[a-z-]*:sns:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}\z");
     private static readonly Regex Provider = Format(@"^(Sqlite|SqlServer)\z");
+    private static readonly Regex ProfileName = Format(@"^[A-Za-z0-9._+=,@-]{1,64}\z");
     private static readonly Regex NotBlank = Format(@"\S");
     private static readonly Regex NoWhitespace = Format(@"^\S+\z");
 
@@ -101,6 +102,7 @@ public static class ConfigurationFile
             Region = r.RequiredString(e, at, "region", Region, "an AWS Region code like us-east-1"),
             AccountId = r.RequiredString(e, at, "accountId", AccountId, "a 12-digit AWS account id"),
             IsProduction = r.OptionalBool(e, at, "production"),
+            ProfileName = r.OptionalString(e, at, "profile", ProfileName, "the name of an AWS profile in the shared config or credentials file (letters, digits, and . _ - + = , @; at most 64)"),
             AdminRoleArn = admin,
             EmergencyRoleArn = emergency,
             RecoveryRoleArn = recovery,
