@@ -51,6 +51,9 @@ public sealed class KeyStatusReader
     /// <summary>Where progress of a fleet read (several keys, patterns or -All) is told.</summary>
     public IEngineEvents Events { get; init; } = NullEngineEvents.Instance;
 
+    /// <summary>The result window (<see cref="ResultWindow"/> unless a test sets a smaller one).</summary>
+    internal int? Window { get; init; }
+
     /// <summary>At most one progress report this often (tests set zero: one per key).</summary>
     internal TimeSpan ProgressEvery { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -69,7 +72,7 @@ public sealed class KeyStatusReader
         var results = Channel.CreateUnbounded<KeyStatusOutcome>(new UnboundedChannelOptions { SingleReader = true });
         var targets = Channel.CreateBounded<Target>(new BoundedChannelOptions(TargetBuffer)
             { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var window = new SemaphoreSlim(ResultWindow(query.ThrottleLimit));
+        var window = new SemaphoreSlim(Window ?? ResultWindow(query.ThrottleLimit));
         var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, token), targets.Writer, token);
         var producer = ProduceAsync(targets.Reader.ReadAllAsync(token), query, aliasIndex, window, results.Writer, token);
         var progress = query.All || query.AliasPatterns.Count > 0 || query.Keys.Count > 1 ? new FleetProgress(Events, () => _total, ProgressEvery) : null;
