@@ -55,6 +55,10 @@ public sealed class KeyMgmtEnvironment
     /// standard AWS credential chain.</summary>
     public string? ProfileName { get; init; }
 
+    /// <summary>KMS request quotas AWS raised for this account and Region (requests per second by operation, e.g.
+    /// DescribeKey 4000): the module paces to them instead of the defaults. Null: AWS's defaults.</summary>
+    public IReadOnlyDictionary<string, double>? KmsQuotas { get; init; }
+
     /// <summary>Where each service is reached: the file's <c>endpoints</c> per service, any service not named there at
     /// <see cref="EndpointUrl"/> (the one-for-all shorthand), else the public endpoints of the Region.</summary>
     public Aws.ServiceEndpoints Endpoints
