@@ -111,6 +111,8 @@ try {
     $env:AWS_ACCESS_KEY_ID = $sb.accessKey; $env:AWS_SECRET_ACCESS_KEY = $sb.secretKey
     Remove-Item Env:AWS_SESSION_TOKEN, Env:AWS_PROFILE -ErrorAction SilentlyContinue
     Import-Module $ModulePath
+    $load = if (Test-Path /proc/loadavg) { ' load average ' + ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } else { '' }
+    "machine: $([Environment]::ProcessorCount) cores;$load (the sandbox answers on the same machine: a busy one bounds every figure)"
     "sandbox (child process): {0:N0} keys seeded in {1:N1} s ({2:N0} keys/s); quotas on, {3} ms per call" -f $sb.seeded, $sb.seedSeconds, ($sb.seeded / $sb.seedSeconds), $LatencyMs
 
     # 1. The 10,000-key case.
