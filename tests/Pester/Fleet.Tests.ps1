@@ -134,3 +134,25 @@ Describe 'Streaming a fleet read' {
         $Sandbox.RequestCount('KMS.ListKeys', $Env.Region) | Should -BeLessThan 3 -Because 'Select-Object -First 1 ends the read: nothing goes on listing'
     }
 }
+
+Describe 'Stopping a sandbox with member accounts' {
+    It 'removes the member environments it registered (and the sessions connected for them go with them)' {
+        $sandbox = Start-KeyMgmtSandbox -PassThru -MemberAccounts 1
+        $null = Add-KeyMgmtSandboxKey -Count 2 -AccountId $sandbox.MemberAccounts[0] -Region eu-west-2
+        $read = @(Get-KeyStatus -All -Environment 'sandbox-acct1-eu-west-2')
+        $read.Count | Should -Be 2
+        $assumed = $sandbox.RequestCount('STS.AssumeRole')
+        Stop-KeyMgmtSandbox
+        @(Get-KeyMgmtEnvironment -Name 'sandbox*').Count | Should -Be 0
+        { Get-KeyStatus -All -Environment 'sandbox-acct1-*' } | Should -Throw -ErrorId 'EnvironmentNotFound,*'
+        $assumed | Should -Be 1
+        # Started again, the same names are new environments: a fleet read connects afresh rather than using a closed session.
+        $again = Start-KeyMgmtSandbox -PassThru -MemberAccounts 1
+        try {
+            $null = Add-KeyMgmtSandboxKey -Count 1 -AccountId $again.MemberAccounts[0] -Region eu-west-2
+            @(Get-KeyStatus -All -Environment 'sandbox-acct1-eu-west-2').Count | Should -Be 1
+            $again.RequestCount('STS.AssumeRole') | Should -Be 1
+        }
+        finally { Stop-KeyMgmtSandbox }
+    }
+}
