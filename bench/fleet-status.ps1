@@ -1,73 +1,152 @@
 <#
 .SYNOPSIS
-    Get-KeyStatus -All over a 10,000-key fleet: time against the quota floor, against the sequential idiom, and memory.
+    Fleet reads at scale: Get-KeyStatus -All over one account-Region's fleet and across eight account-Regions, against the
+    floors AWS's quotas impose, and memory.
 .DESCRIPTION
-    In this pwsh: the sandbox with AWS's quotas on and 15 ms added to every call (typical in-Region KMS latency),
-    -Keys keys seeded with a realistic rotation mix, an Admin session. Prints, measured in this run:
-      1. Get-KeyStatus -All time over the quota floor (goal <= 1.25), after an uncounted warm-up pass over a tenth of
-       the fleet (its cold time is printed too). The floor is what AWS's quotas alone impose on
-         the per-key calls the output needs, each operation at its own quota side by side: DescribeKey and
-         ListResourceTags at 2,000/s, GetKeyRotationStatus at 1,000/s (10 s for 10,000 keys).
-      2. The sequential idiom (ForEach-Object calling DescribeKey and GetKeyRotationStatus one by one with the same
-         SDK) over Get-KeyStatus -All (goal >= 10). The idiom runs on -SequentialSample keys and is extrapolated
-         linearly to the fleet (at 15 ms per call it would otherwise take minutes); the sample size is printed.
-      3. The peak working set of this pwsh process, holding the sandbox and every result (goal <= 400 MB).
+    The sandbox runs in a child pwsh (so this process's working set is the module's alone), with AWS's quotas on, 15 ms
+    added to every call (typical in-Region KMS latency) and member accounts; this process reaches it as a real
+    deployment would: a configuration file naming the environments, credentials from the standard chain, an Admin
+    session per environment. Prints, measured or computed in this run, with PASS/FAIL per goal:
+      1. The 10,000-key case (-Keys): Get-KeyStatus -All in one account-Region over its quota floor (goal <= 1.1), after an
+         uncounted warm-up pass over a tenth of it. The floor is what the quotas alone impose on the per-key calls, each
+         operation at its own quota side by side: DescribeKey and ListResourceTags at 2,000/s, GetKeyRotationStatus at
+         1,000/s (10 s for 10,000 keys). Beside it, the sequential idiom (ForEach-Object calling DescribeKey and
+         GetKeyRotationStatus one by one with the same SDK) extrapolated from -SequentialSample keys (goal >= 10 x slower),
+         and how long a stop (Ctrl+C) takes.
+      2. -LargeKeys keys in one account-Region (100,000 with -Full): time over the quota floor (goal <= 1.1) and this
+         process's peak working set while streaming them into Measure-Object (goal <= 400 MB), beside its working set
+         before the read.
+      3. -Environments account-Regions of -KeysPerEnvironment keys each (8 x 10,000 with -Full), each with its own quotas:
+         Get-KeyStatus -All -Environment <all of them> over the single account-Region floor (goal <= 1.2), and the same
+         environments read one after another over that (goal >= 6 x slower).
+    Default sizes are small (CI runs them); -Full runs the sizes the README reports (minutes).
     Run after ./build.ps1 -Task Build (or through ./build.ps1 -Task Bench).
 #>
 param(
     [int] $Keys = 10000,
+    [int] $LargeKeys = 20000,
+    [int] $Environments = 8,
+    [int] $KeysPerEnvironment = 1000,
     [int] $LatencyMs = 15,
     [int] $SequentialSample = 300,
+    [switch] $Full,
     [string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot) 'out/BuzzKeyMgmt')
 )
 $ErrorActionPreference = 'Stop'
-Import-Module $ModulePath
-$sandbox = Start-KeyMgmtSandbox -PassThru
-try {
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $seeded = Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -RotationMix
-    $seedPerSecond = $seeded / $sw.Elapsed.TotalSeconds
-    $null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency ([TimeSpan]::FromMilliseconds($LatencyMs))
-    Connect-KeyManagement -Environment sandbox -Role Admin
+if ($Full) { $LargeKeys = 100000; $KeysPerEnvironment = 10000; $Environments = 8 }
+$accounts = [int][math]::Ceiling($Environments / 2) + 1   # two Regions each; the last member account holds the large fleet
+$ModulePath = (Resolve-Path $ModulePath).Path
+$work = Join-Path ([IO.Path]::GetTempPath()) "bkm-fleet-bench-$PID"
+$null = New-Item -ItemType Directory -Path $work -Force
+$ready = Join-Path $work 'ready.json'
+$stop = Join-Path $work 'stop'
 
-    # Warm-up, not counted: a first pass over a tenth of the fleet lets the JIT tier up the SDK and module paths, so
-    # the timed run measures the steady state (the cold first run is printed too).
+# The sandbox, seeded, in a child pwsh; it writes what this process needs to reach it, then waits for the stop file.
+$child = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+`$sandbox = Start-KeyMgmtSandbox -PassThru -MemberAccounts $accounts
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$seeded = Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -RotationMix
+`$members = @(`$sandbox.MemberAccounts)
+`$fleet = @()
+for (`$i = 0; `$i -lt $Environments; `$i++) {
+    `$account = `$members[[math]::Floor(`$i / 2)]; `$region = `$sandbox.Regions[`$i % 2]
+    `$seeded += Add-KeyMgmtSandboxKey -Count $KeysPerEnvironment -AccountId `$account -Region `$region -RotationMix
+    `$fleet += @{ account = `$account; region = `$region }
+}
+`$large = `$members[-1]
+`$seeded += Add-KeyMgmtSandboxKey -Count $LargeKeys -AccountId `$large -Region `$sandbox.Region -RotationMix
+`$seedSeconds = `$sw.Elapsed.TotalSeconds
+function Rotatable(`$kms) { @(`$kms.KeyFacts() | Where-Object { `$_.KeyManager -eq 'CUSTOMER' -and `$_.KeySpec -eq 'SYMMETRIC_DEFAULT' -and `$_.Origin -eq 'AWS_KMS' }).Count }
+`$op = `$sandbox.User('operator')
+@{
+    endpoint = `$sandbox.Endpoint; account = `$sandbox.AccountId; region = `$sandbox.Region; regions = `$sandbox.Regions
+    accessKey = `$op.AccessKeyId; secretKey = `$op.SecretAccessKey; rootKey = `$sandbox.Root.AccessKeyId; rootSecret = `$sandbox.Root.SecretAccessKey
+    adminRole = `$sandbox.AdminRoleArn; large = `$large; fleet = `$fleet; seeded = `$seeded; seedSeconds = `$seedSeconds
+    homeRotatable = (Rotatable `$sandbox.Kms); largeRotatable = (Rotatable `$sandbox.KmsIn(`$large, `$sandbox.Region))
+    fleetRotatable = @(foreach (`$f in `$fleet) { Rotatable `$sandbox.KmsIn(`$f.account, `$f.region) })
+} | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath '$ready.tmp'
+Move-Item -LiteralPath '$ready.tmp' -Destination '$ready'
+`$null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency ([TimeSpan]::FromMilliseconds($LatencyMs))
+while (-not (Test-Path -LiteralPath '$stop')) { Start-Sleep -Milliseconds 200 }
+Stop-KeyMgmtSandbox
+"@
+$childScript = Join-Path $work 'sandbox.ps1'
+Set-Content -LiteralPath $childScript -Value $child
+$pwsh = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+$childArgs = if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { @('pwsh', '-NoProfile', '-File', "`"$childScript`"") } else { @('-NoProfile', '-File', "`"$childScript`"") }
+$sandboxProcess = Start-Process -FilePath $pwsh -ArgumentList $childArgs -PassThru -NoNewWindow -WorkingDirectory (Split-Path $PSScriptRoot)
+$results = [ordered]@{}
+$verdicts = [Collections.Generic.List[string]]::new()
+function Goal([string] $name, [double] $value, [double] $goal, [string] $format, [switch] $AtLeast) {
+    $pass = if ($AtLeast) { $value -ge $goal } else { $value -le $goal }
+    $line = "{0,-58} {1,10} (goal {2} {3}) {4}" -f $name, ($format -f $value), $(if ($AtLeast) { '>=' } else { '<=' }), $goal, $(if ($pass) { 'PASS' } else { 'FAIL' })
+    $verdicts.Add($line)
+    $line
+}
+try {
+    $deadline = [DateTime]::UtcNow.AddMinutes(10)
+    while (-not (Test-Path -LiteralPath $ready)) {
+        if ($sandboxProcess.HasExited) { throw "The sandbox process ended (exit code $($sandboxProcess.ExitCode)) before it was ready." }
+        if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox process was not ready within 10 minutes.' }
+        Start-Sleep -Milliseconds 200
+    }
+    $sb = Get-Content -Raw -LiteralPath $ready | ConvertFrom-Json
+    $names = @()
+    $config = @{ environments = [ordered]@{} }
+    function Add-Environment($name, $account, $region) {
+        $config.environments[$name] = @{ region = $region; accountId = $account; endpointUrl = $sb.endpoint
+            roles = @{ admin = $sb.adminRole -replace '::\d{12}:', "::$($account):" } }
+    }
+    Add-Environment 'home' $sb.account $sb.region
+    Add-Environment 'large' $sb.large $sb.region
+    for ($i = 0; $i -lt $sb.fleet.Count; $i++) {
+        $name = 'fleet-{0}-{1}' -f ($i + 1), $sb.fleet[$i].region
+        Add-Environment $name $sb.fleet[$i].account $sb.fleet[$i].region
+        $names += $name
+    }
+    $env:BUZZKEYMGMT_CONFIG = Join-Path $work 'environments.json'
+    $config | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $env:BUZZKEYMGMT_CONFIG
+    $env:AWS_ACCESS_KEY_ID = $sb.accessKey; $env:AWS_SECRET_ACCESS_KEY = $sb.secretKey
+    Remove-Item Env:AWS_SESSION_TOKEN, Env:AWS_PROFILE -ErrorAction SilentlyContinue
+    Import-Module $ModulePath
+    $load = if (Test-Path /proc/loadavg) { ' load average ' + ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } else { '' }
+    "machine: $([Environment]::ProcessorCount) cores;$load (the sandbox answers on the same machine: a busy one bounds every figure)"
+    "sandbox (child process): {0:N0} keys seeded in {1:N1} s ({2:N0} keys/s); quotas on, {3} ms per call" -f $sb.seeded, $sb.seedSeconds, ($sb.seeded / $sb.seedSeconds), $LatencyMs
+
+    # 1. The 10,000-key case.
+    Connect-KeyManagement -Environment home -Role Admin
     $sw = [Diagnostics.Stopwatch]::StartNew()
     $warm = @(Get-KeyStatus -Alias 'alias/CEK_User_1*' -ProgressAction SilentlyContinue)
     $warmSeconds = $sw.Elapsed.TotalSeconds
     [GC]::Collect()
     $sw.Restart()
-    $results = @(Get-KeyStatus -All -ErrorVariable failures -ProgressAction SilentlyContinue)
-    $moduleSeconds = $sw.Elapsed.TotalSeconds
-    $peakMb = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB
+    $homeKeys = @(Get-KeyStatus -All -ErrorVariable failures -ProgressAction SilentlyContinue)
+    $homeSeconds = $sw.Elapsed.TotalSeconds
+    $homeFloor = [math]::Max($homeKeys.Count / 2000, $sb.homeRotatable / 1000)
 
-    $rotationCalls = @($results | Where-Object { $_.KeySpec -eq 'SYMMETRIC_DEFAULT' -and $_.Origin -eq 'AWS_KMS' }).Count
-    $floor = [math]::Max([math]::Max($results.Count / 2000, $rotationCalls / 1000), $results.Count / 2000)
-
-    # The sequential idiom, with the same SDK version loaded into this session directly.
     $lib = Join-Path $ModulePath 'lib'
     Add-Type -Path (Join-Path $lib 'AWSSDK.Core.dll'), (Join-Path $lib 'AWSSDK.KeyManagementService.dll')
-    $config = [Amazon.KeyManagementService.AmazonKeyManagementServiceConfig]::new()
-    $config.ServiceURL = $sandbox.Endpoint
-    $config.AuthenticationRegion = $sandbox.Region
+    $kmsConfig = [Amazon.KeyManagementService.AmazonKeyManagementServiceConfig]::new()
+    $kmsConfig.ServiceURL = $sb.endpoint
+    $kmsConfig.AuthenticationRegion = $sb.region
     $client = [Amazon.KeyManagementService.AmazonKeyManagementServiceClient]::new(
-        [Amazon.Runtime.BasicAWSCredentials]::new($sandbox.Root.AccessKeyId, $sandbox.Root.SecretAccessKey), $config)
-    $sample = $results | Select-Object -First $SequentialSample
+        [Amazon.Runtime.BasicAWSCredentials]::new($sb.rootKey, $sb.rootSecret), $kmsConfig)
+    $sample = $homeKeys | Select-Object -First $SequentialSample
     $sw.Restart()
     $sequential = $sample | ForEach-Object {
         $d = $client.DescribeKeyAsync([Amazon.KeyManagementService.Model.DescribeKeyRequest]@{ KeyId = $_.KeyId }).GetAwaiter().GetResult()
         $r = $client.GetKeyRotationStatusAsync([Amazon.KeyManagementService.Model.GetKeyRotationStatusRequest]@{ KeyId = $_.KeyId }).GetAwaiter().GetResult()
         [pscustomobject]@{ KeyId = $d.KeyMetadata.KeyId; State = $d.KeyMetadata.KeyState.Value; Rotation = $r.KeyRotationEnabled }
     }
-    $sequentialSeconds = $sw.Elapsed.TotalSeconds / @($sequential).Count * $results.Count
+    $homeCount = $homeKeys.Count
+    $sequentialSeconds = $sw.Elapsed.TotalSeconds / @($sequential).Count * $homeCount
 
     # Ctrl+C: stop a fleet read two seconds in (PowerShell.Stop is what Ctrl+C does) and time how long it takes.
-    # The module imported by the runspace's initial state, not as a batch statement: a stopped batch can touch its
-    # disposed runspace from a thread-pool item and crash the process.
     $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
     $state.ImportPSModule([string[]]@($ModulePath))
     $ps = [powershell]::Create($state)
-    # A new runspace has its own sessions and sandbox registrations: it is handed this session.
     $null = $ps.AddCommand('Get-KeyStatus').AddParameter('All').AddParameter('Session', (Get-KeyMgmtSession))
     $async = $ps.BeginInvoke()
     Start-Sleep -Seconds 2
@@ -76,18 +155,51 @@ try {
     $stopMs = $sw.Elapsed.TotalMilliseconds
     $stoppedState = $ps.InvocationStateInfo.State
     $ps.Dispose()
+    $homeKeys = $null; $sample = $null; $sequential = $null
+    [GC]::Collect()
 
-    "fleet: $seeded keys seeded ({0:N0} keys/s), $($results.Count) statuses, $(@($failures).Count) errors, quotas on, $LatencyMs ms per call" -f $seedPerSecond
-    'warm-up (cold), {0} keys:     {1,8:N2} s ({2:N0} keys/s)' -f $warm.Count, $warmSeconds, ($warm.Count / $warmSeconds)
-    'Get-KeyStatus -All:            {0,8:N2} s' -f $moduleSeconds
-    'quota floor:                   {0,8:N2} s' -f $floor
-    'ratio to the floor:            {0,8:N2}   (goal <= 1.25)' -f ($moduleSeconds / $floor)
-    'sequential idiom (extrapolated from {0} keys): {1:N1} s' -f @($sequential).Count, $sequentialSeconds
-    'sequential / Get-KeyStatus:    {0,8:N1}   (goal >= 10)' -f ($sequentialSeconds / $moduleSeconds)
-    'peak working set:              {0,8:N0} MB (goal <= 400)' -f $peakMb
-    'stop on Ctrl+C:                {0,8:N0} ms (goal <= 1000; state {1})' -f $stopMs, $stoppedState
+    # 2. The large fleet in one account-Region, streamed into Measure-Object (nothing kept).
+    $before = [Diagnostics.Process]::GetCurrentProcess()
+    $before.Refresh()
+    $workingBeforeMb = $before.WorkingSet64 / 1MB
+    $sw.Restart()
+    $large = Get-KeyStatus -All -Environment large -ErrorVariable largeFailures -ProgressAction SilentlyContinue | Measure-Object
+    $largeSeconds = $sw.Elapsed.TotalSeconds
+    $me = [Diagnostics.Process]::GetCurrentProcess()
+    $peakMb = $me.PeakWorkingSet64 / 1MB
+    $largeFloor = [math]::Max($large.Count / 2000, $sb.largeRotatable / 1000)
+
+    # 3. Every fleet environment at once, then one after another (sessions connected before either is timed).
+    $null = Get-KeyStatus -Environment $names -KeyId 'alias/CEK_User_1' -ErrorAction SilentlyContinue
+    $sw.Restart()
+    $together = Get-KeyStatus -All -Environment $names -ErrorVariable togetherFailures -ProgressAction SilentlyContinue | Measure-Object
+    $togetherSeconds = $sw.Elapsed.TotalSeconds
+    $sw.Restart()
+    $oneByOne = 0
+    foreach ($name in $names) { $oneByOne += (Get-KeyStatus -All -Environment $name -ProgressAction SilentlyContinue | Measure-Object).Count }
+    $oneByOneSeconds = $sw.Elapsed.TotalSeconds
+    $singleFloor = ($sb.fleetRotatable | Measure-Object -Maximum).Maximum / 1000
+
+    ''
+    '1. one account-Region, {0:N0} keys ({1} errors); warm-up (cold) {2:N2} s for {3} keys' -f $homeCount, @($failures).Count, $warmSeconds, $warm.Count
+    '   Get-KeyStatus -All {0:N2} s, quota floor {1:N2} s; sequential idiom (from {2} keys) {3:N1} s; stop {4:N0} ms ({5})' -f $homeSeconds, $homeFloor, $SequentialSample, $sequentialSeconds, $stopMs, $stoppedState
+    '2. one account-Region, {0:N0} keys ({1} errors): {2:N2} s, quota floor {3:N2} s; working set {4:N0} MB before the read' -f $large.Count, @($largeFailures).Count, $largeSeconds, $largeFloor, $workingBeforeMb
+    '3. {0} account-Regions x {1:N0} keys: {2:N0} keys at once in {3:N2} s ({4} errors); one after another {5:N0} keys in {6:N2} s; single floor {7:N2} s' -f $names.Count, $KeysPerEnvironment, $together.Count, $togetherSeconds, @($togetherFailures).Count, $oneByOne, $oneByOneSeconds, $singleFloor
+    ''
+    Goal '1. Get-KeyStatus -All / quota floor' ($homeSeconds / $homeFloor) 1.1 '{0:N2}'
+    Goal '1. sequential idiom / Get-KeyStatus -All' ($sequentialSeconds / $homeSeconds) 10 '{0:N1}' -AtLeast
+    Goal '1. stop on Ctrl+C (ms)' $stopMs 1000 '{0:N0}'
+    Goal "2. $($large.Count) keys: Get-KeyStatus -All / quota floor" ($largeSeconds / $largeFloor) 1.1 '{0:N2}'
+    Goal '2. peak working set of this process (MB)' $peakMb 400 '{0:N0}'
+    Goal "3. $($names.Count) account-Regions at once / single floor" ($togetherSeconds / $singleFloor) 1.2 '{0:N2}'
+    Goal '3. one after another / at once' ($oneByOneSeconds / $togetherSeconds) 6 '{0:N1}' -AtLeast
+    if ($together.Count -ne $oneByOne -or $large.Count -lt $LargeKeys -or @($togetherFailures).Count -gt 0 -or @($largeFailures).Count -gt 0) {
+        Write-Error "Counts or errors wrong: at once $($together.Count), one by one $oneByOne, large $($large.Count) of $LargeKeys."
+    }
 }
 finally {
-    Disconnect-KeyManagement
-    Stop-KeyMgmtSandbox
+    Disconnect-KeyManagement -ErrorAction SilentlyContinue
+    $null = New-Item -ItemType File -Path $stop -Force
+    if (-not $sandboxProcess.WaitForExit(30000)) { Stop-Process -Id $sandboxProcess.Id -Force }
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }

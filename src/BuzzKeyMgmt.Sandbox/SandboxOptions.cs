@@ -20,6 +20,13 @@ public sealed class SandboxOptions
     /// <see cref="Region"/> or repeated are ignored. Default ["eu-west-2"]; empty serves <see cref="Region"/> alone.
     /// </summary>
     public IList<string> AdditionalRegions { get; set; } = new List<string> { "eu-west-2" };
+    /// <summary>
+    /// Member accounts (12-digit ids, distinct from <see cref="AccountId"/> and each other), as a security team's production,
+    /// staging and DR accounts: each has the three BuzzKeyMgmt roles (same names, trusting this account's users, so the IAM
+    /// users reach them with STS AssumeRole from their own access keys) and, in every served Region, its own KMS keys, KMS
+    /// quotas and SNS topics. Default empty.
+    /// </summary>
+    public IList<string> MemberAccounts { get; set; } = new List<string>();
     /// <summary>Added to the real time written in every response's Date header, to simulate a skewed endpoint.</summary>
     public TimeSpan DateHeaderSkew { get; set; }
     /// <summary>How long a started request may take to arrive completely before it gets 408 RequestTimeout. Default 30 s.</summary>

@@ -28,6 +28,7 @@ public sealed class SandboxServer : IDisposable
     private readonly LoopbackHttpServer _http;
     private readonly LoopbackHttpServer _kmsOnlyHttp;
     private readonly ServedRegions _regions;
+    private readonly Dictionary<string, ServedRegions> _members = new(StringComparer.Ordinal);
     private readonly SandboxServices _services;
     private readonly IdentityStore _identities;
     private readonly MfaVerifier _mfa;
@@ -48,11 +49,17 @@ public sealed class SandboxServer : IDisposable
         _mfa = new MfaVerifier(Clock);
         Faults = new FaultInjector();
         _regions = new ServedRegions([Region, .. options.AdditionalRegions], AccountId, Clock, options.OnDemandRotationDuration);
+        foreach (var member in options.MemberAccounts)
+        {
+            if (member == AccountId || _members.ContainsKey(member)) continue;
+            _identities.AddMemberAccount(member);
+            _members[member] = new ServedRegions(_regions.Names, member, Clock, options.OnDemandRotationDuration);
+        }
         Kms = _regions.Primary.Kms;
         if (options.AuditDigestKey) AuditDigestKeyArn = Kms.AddAuditDigestKey();
         _services = new SandboxServices
         {
-            AccountId = AccountId, Regions = _regions, Identities = _identities,
+            AccountId = AccountId, Regions = _regions, MemberAccounts = _members, Identities = _identities,
             Verifier = new SigV4Verifier(_identities, _regions.Serves, Clock), Faults = Faults, Requests = new RequestCounter(),
             EnforceQuotas = () => _enforceQuotas, Sts = new StsService(_identities, _mfa, Clock),
             Iam = new Iam.IamService(_identities, Clock),
@@ -87,6 +94,9 @@ public sealed class SandboxServer : IDisposable
         foreach (var extra in options.AdditionalRegions ?? throw new ArgumentException("AdditionalRegions cannot be null (empty serves Region alone).", nameof(options)))
             if (string.IsNullOrWhiteSpace(extra) || extra.Any(c => char.IsWhiteSpace(c) || c is ':' or '/'))
                 throw new ArgumentException($"AdditionalRegions holds '{extra}', which is not a Region name.", nameof(options));
+        foreach (var member in options.MemberAccounts ?? throw new ArgumentException("MemberAccounts cannot be null (empty: none).", nameof(options)))
+            if (member is null || member.Length != 12 || !member.All(char.IsAsciiDigit))
+                throw new ArgumentException($"MemberAccounts holds '{member}', which is not a 12-digit account id.", nameof(options));
         if (options.OnDemandRotationDuration < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.OnDemandRotationDuration, "OnDemandRotationDuration cannot be negative.");
         return new SandboxServer(options);
@@ -114,6 +124,31 @@ public sealed class SandboxServer : IDisposable
     /// while identities, STS, the clock, faults and <see cref="RequestCount(string)"/> are shared.
     /// </summary>
     public IReadOnlyList<string> Regions => _regions.Names;
+
+    /// <summary>The member accounts (<see cref="SandboxOptions.MemberAccounts"/>), in the order given, without repeats.</summary>
+    public IReadOnlyList<string> MemberAccounts => _members.Keys.ToList();
+
+    /// <summary>The ARN of a BuzzKeyMgmt role ("Admin", "Emergency", "Recovery") in this account or a member account.</summary>
+    /// <exception cref="ArgumentException">Not a role kind, or not an account of the sandbox.</exception>
+    public string RoleArnIn(string accountId, string role)
+    {
+        if (!Enum.TryParse<RoleKind>(role, ignoreCase: false, out var kind) || !Enum.IsDefined(kind))
+            throw new ArgumentException($"No role '{role}': Admin, Emergency or Recovery.", nameof(role));
+        RequireAccount(accountId);
+        return _identities.Role(kind, accountId).Arn;
+    }
+
+    /// <summary>The emulated KMS of an account (this one or a member account) in a served Region.</summary>
+    /// <exception cref="ArgumentException">Not an account of the sandbox, or a Region it does not serve.</exception>
+    public KmsService KmsIn(string accountId, string region) => RequireAccount(accountId).Require(region, nameof(region)).Kms;
+
+    /// <summary>The default SNS topic "buzzkeymgmt-alerts" of an account (this one or a member account) in a served Region.</summary>
+    public string AlertTopicArnIn(string accountId, string region) => RequireAccount(accountId).Require(region, nameof(region)).Sns.DefaultTopicArn;
+
+    private ServedRegions RequireAccount(string accountId) =>
+        accountId == AccountId ? _regions
+        : accountId is not null && _members.TryGetValue(accountId, out var member) ? member
+        : throw new ArgumentException($"The sandbox has no account '{accountId}'. Accounts: {string.Join(", ", [AccountId, .. _members.Keys])}.", nameof(accountId));
 
     /// <summary>The account root (all permissions) with its access key and MFA device.</summary>
     public SandboxPrincipal Root => _identities.Root;

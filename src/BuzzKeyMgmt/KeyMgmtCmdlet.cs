@@ -132,6 +132,7 @@ public abstract class KeyMgmtCmdlet : PSCmdlet, IDisposable
                     WriteProgress(new ProgressRecord(p.ActivityId, p.Activity, p.Status)
                     {
                         PercentComplete = p.PercentComplete,
+                        ParentActivityId = p.ParentActivityId,
                         RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
                     });
                     break;

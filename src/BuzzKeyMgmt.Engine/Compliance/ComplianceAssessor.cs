@@ -67,7 +67,8 @@ public sealed class ComplianceAssessor(KeyMgmtSession session, KmsQuotaGates gat
 
     /// <summary>The store-level findings (chain, unsynced rows and alerts, drills) and the chain's state for a report.</summary>
     public IReadOnlyList<ComplianceFinding> AssessStore(out ChainVerification? chain, out string? chainProblem) =>
-        StoreChecks.Evaluate(session.Environment, trail, AlertOutbox.ForEnvironment(session.Environment), Now, out chain, out chainProblem);
+        StoreChecks.Evaluate(session.Environment, trail, AlertOutbox.ForEnvironment(session.Environment), Now, out chain, out chainProblem,
+            session.AccountId, session.Region);
 
     /// <summary>The newest emergency operations of the environment (revocations), for the report.</summary>
     public IReadOnlyList<AuditRecord> RecentEmergencyOperations(int last = 50)

@@ -47,6 +47,12 @@ public sealed class ComplianceFinding
     public string? KeyId { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
+
+    /// <summary>The account of the key (or of the environment, for a store-level finding).</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>The Region of the key (or of the environment, for a store-level finding).</summary>
+    public string? Region { get; init; }
     public required string Check { get; init; }
     public ComplianceStatus Status { get; init; }
     public required string Detail { get; init; }

@@ -21,7 +21,7 @@ public static class KeyChecks
         var findings = new List<ComplianceFinding>(ComplianceChecks.PerKey.Count);
         void Add(string check, ComplianceStatus status, string detail) => findings.Add(new ComplianceFinding
         {
-            KeyId = key.KeyId, Alias = key.Alias, Environment = key.Environment, Check = check, Status = status, Detail = detail,
+            KeyId = key.KeyId, Alias = key.Alias, Environment = key.Environment, AccountId = key.AccountId, Region = key.Region, Check = check, Status = status, Detail = detail,
             Requirement = ComplianceChecks.Requirement(check),
         });
         var period = policy.RotationPeriodDays;

@@ -12,12 +12,12 @@ public static class StoreChecks
     public const int DrillWindowDays = 90;
 
     public static IReadOnlyList<ComplianceFinding> Evaluate(string environment, AuditTrail trail, AlertOutbox? outbox, DateTimeOffset now,
-        out ChainVerification? chain, out string? chainProblem)
+        out ChainVerification? chain, out string? chainProblem, string? accountId = null, string? region = null)
     {
         var findings = new List<ComplianceFinding>(3);
         void Add(string check, ComplianceStatus status, string detail) => findings.Add(new ComplianceFinding
         {
-            Environment = environment, Check = check, Status = status, Detail = detail, Requirement = ComplianceChecks.Requirement(check),
+            Environment = environment, AccountId = accountId, Region = region, Check = check, Status = status, Detail = detail, Requirement = ComplianceChecks.Requirement(check),
         });
         chain = null;
         chainProblem = null;

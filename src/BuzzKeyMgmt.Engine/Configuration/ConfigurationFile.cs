@@ -11,7 +11,7 @@ namespace BuzzKeyMgmt.Engine.Configuration;
 public static class ConfigurationFile
 {
     private static readonly string[] EnvironmentKeys =
-        { "region", "accountId", "production", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl", "endpoints", "auditDigests" };
+        { "region", "accountId", "production", "profile", "kmsQuotas", "roles", "mfaSerialNumber", "alertTopicArn", "auditStore", "endpointUrl", "endpoints", "auditDigests" };
     private static readonly string[] EndpointKeys = { "kms", "sts", "sns", "iam" };
     private static readonly string[] RoleKeys = { "admin", "emergency", "recovery" };
     private static readonly string[] StoreKeys = { "provider", "path", "connectionString" };
@@ -26,6 +26,7 @@ public static class ConfigurationFile
     /// <summary>A standard SNS topic's ARN: partition, sns, a Region code, a 12-digit account, a name (letters, digits, -, _).</summary>
     private static readonly Regex TopicArn = Format(@"^arn:aws[a-z-]*:sns:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}\z");
     private static readonly Regex Provider = Format(@"^(Sqlite|SqlServer)\z");
+    private static readonly Regex ProfileName = Format(@"^[A-Za-z0-9._+=,@-]{1,64}\z");
     private static readonly Regex NotBlank = Format(@"\S");
     private static readonly Regex NoWhitespace = Format(@"^\S+\z");
 
@@ -101,11 +102,13 @@ public static class ConfigurationFile
             Region = r.RequiredString(e, at, "region", Region, "an AWS Region code like us-east-1"),
             AccountId = r.RequiredString(e, at, "accountId", AccountId, "a 12-digit AWS account id"),
             IsProduction = r.OptionalBool(e, at, "production"),
+            ProfileName = r.OptionalString(e, at, "profile", ProfileName, "the name of an AWS profile in the shared config or credentials file (letters, digits, and . _ - + = , @; at most 64)"),
             AdminRoleArn = admin,
             EmergencyRoleArn = emergency,
             RecoveryRoleArn = recovery,
             MfaSerialNumber = r.OptionalString(e, at, "mfaSerialNumber", MfaSerial, "an MFA device ARN like arn:aws:iam::123456789012:mfa/alice or a hardware serial (9-256 characters)"),
             AlertTopicArn = r.OptionalString(e, at, "alertTopicArn", TopicArn, "a standard SNS topic ARN arn:aws:sns:<region>:<account>:<name> like arn:aws:sns:us-east-1:123456789012:key-alerts (alerts are published in that Region and account)"),
+            KmsQuotas = ReadQuotas(e, at, file),
             AuditStore = ReadStore(r, e, at, file),
             AuditDigests = AuditDigestSettings.Read(e, at, file),
             EndpointUrl = endpointUrl,
@@ -144,6 +147,27 @@ public static class ConfigurationFile
             ReadEndpoint(r, endpoints, where, "sts", file) ?? all,
             ReadEndpoint(r, endpoints, where, "sns", file) ?? all,
             ReadEndpoint(r, endpoints, where, "iam", file) ?? all);
+    }
+
+    /// <summary>Raised KMS request quotas of the account-Region (requests per second by operation), so the module paces
+    /// to them instead of AWS's defaults.</summary>
+    private static IReadOnlyDictionary<string, double>? ReadQuotas(JsonElement e, string at, string file)
+    {
+        if (!e.TryGetProperty("kmsQuotas", out var quotas) || quotas.ValueKind == JsonValueKind.Null) return null;
+        var where = $"{at}.kmsQuotas";
+        var known = Kms.KmsQuotaGates.DefaultQuotas.Keys.ToArray();
+        if (quotas.ValueKind != JsonValueKind.Object)
+            throw new ConfigurationException(file, where, $"expected an object of requests per second by operation, like {{ \"DescribeKey\": 4000 }}");
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in quotas.EnumerateObject())
+        {
+            if (!known.Contains(p.Name, StringComparer.Ordinal))
+                throw new ConfigurationException(file, $"{where}.{p.Name}", $"unknown operation; expected one of: {string.Join(", ", known)}");
+            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var rate) || !(rate >= 1 && rate <= 1_000_000))
+                throw new ConfigurationException(file, $"{where}.{p.Name}", "expected requests per second as a number from 1 to 1000000 (the quota AWS granted this account and Region)");
+            result[p.Name] = rate;
+        }
+        return result;
     }
 
     private static string? ReadEndpoint(Reader r, JsonElement e, string at, string key, string file)

@@ -50,6 +50,15 @@ public sealed class KeyMgmtEnvironment
     public string? EndpointUrl { get; init; }
     public bool IsProduction { get; init; }
 
+    /// <summary>The AWS profile (shared config or credentials file) whose credentials connect to this environment when
+    /// Connect-KeyManagement names none: a fleet read across environments connects each with its own. Null: the
+    /// standard AWS credential chain.</summary>
+    public string? ProfileName { get; init; }
+
+    /// <summary>KMS request quotas AWS raised for this account and Region (requests per second by operation, e.g.
+    /// DescribeKey 4000): the module paces to them instead of the defaults. Null: AWS's defaults.</summary>
+    public IReadOnlyDictionary<string, double>? KmsQuotas { get; init; }
+
     /// <summary>Where each service is reached: the file's <c>endpoints</c> per service, any service not named there at
     /// <see cref="EndpointUrl"/> (the one-for-all shorthand), else the public endpoints of the Region.</summary>
     public Aws.ServiceEndpoints Endpoints

@@ -23,7 +23,7 @@ public sealed class KeyMgmtContext : IDisposable
         Sessions = new SessionRegistry();
         Sandbox = new SandboxHost(Environments, Sessions);
         Audit = new AuditStores(Environments, () => Sessions.Current?.Environment);
-        Gates = new QuotaGateRegistry(quotas);
+        Gates = new QuotaGateRegistry(quotas, RaisedQuotas);
         Host = host ?? new ClientHost();
     }
 
@@ -45,6 +45,20 @@ public sealed class KeyMgmtContext : IDisposable
 
     /// <summary>The runner for operations of <paramref name="session"/>, reporting through <paramref name="events"/>.</summary>
     public OperationRunner Runner(KeyMgmtSession session, IEngineEvents? events = null) => new(this, session, events);
+
+    /// <summary>The kmsQuotas an environment of the account-Region declares (the first that declares any), or null.</summary>
+    private IReadOnlyDictionary<string, double>? RaisedQuotas(string accountId, string region)
+    {
+        try
+        {
+            return Environments.All().FirstOrDefault(e => e.KmsQuotas is not null && e.AccountId == accountId
+                && string.Equals(e.Region, region, StringComparison.OrdinalIgnoreCase))?.KmsQuotas;
+        }
+        catch (ConfigurationException)
+        {
+            return null;   // a malformed file is reported by whatever reads the environment; pacing keeps the defaults
+        }
+    }
 
     public void Dispose()
     {

@@ -21,8 +21,10 @@ public interface IEngineEvents
     void Debug(string message) { }
 }
 
-/// <summary>Progress of one activity; <see cref="PercentComplete"/> -1 when the total is not known yet.</summary>
-public sealed record ProgressReport(int ActivityId, string Activity, string Status, int PercentComplete = -1, bool Completed = false);
+/// <summary>Progress of one activity; <see cref="PercentComplete"/> -1 when the total is not known yet;
+/// <see cref="ParentActivityId"/> -1 for a top-level activity.</summary>
+public sealed record ProgressReport(int ActivityId, string Activity, string Status, int PercentComplete = -1, bool Completed = false,
+    int ParentActivityId = -1);
 
 /// <summary>Drops every event (engine calls made without a listener, e.g. from tests that do not look).</summary>
 public sealed class NullEngineEvents : IEngineEvents

@@ -134,12 +134,12 @@ public static class SessionConnector
 
     private static AWSCredentials ResolveBaseCredentials(ConnectRequest request, KeyMgmtEnvironment environment)
     {
-        if (request.ProfileName is { } profile)
+        if ((request.ProfileName ?? environment.ProfileName) is { } profile)
         {
             if (ProfileStore().TryGetAWSCredentials(profile, out var fromProfile)) return fromProfile;
             throw new KeyMgmtException("ProfileNotFound", FailureKind.ObjectNotFound,
                 $"No AWS profile named '{profile}' in the shared credentials or config files.",
-                "Check ~/.aws/credentials and ~/.aws/config, or omit -ProfileName to use the default credential chain.");
+                "Check ~/.aws/credentials and ~/.aws/config, or omit -ProfileName (and the environment's \"profile\") to use the default credential chain.");
         }
         if (environment.BaseCredentials is { } own) return own;
         try

@@ -44,6 +44,12 @@ public sealed class RotationDueItem
     public string? Arn { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
+
+    /// <summary>The account the key is in (from its ARN).</summary>
+    public string? AccountId => Kms.ArnParts.Account(Arn);
+
+    /// <summary>The Region the key is in (from its ARN).</summary>
+    public string? Region => Kms.ArnParts.Region(Arn);
     public required string State { get; init; }
     public RotationDueReason Reason { get; init; }
 

@@ -1,3 +1,5 @@
+using BuzzKeyMgmt.Engine.Kms;
+
 namespace BuzzKeyMgmt.Engine.Status;
 
 /// <summary>What Get-KeyStatus reports about one key. Immutable; pipes into the action cmdlets by KeyId.</summary>
@@ -28,6 +30,12 @@ public sealed class KeyStatus
     public DateTimeOffset? DeletionDate { get; init; }
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     public required string Environment { get; init; }
+
+    /// <summary>The account the key is in (from its ARN).</summary>
+    public string? AccountId => ArnParts.Account(Arn);
+
+    /// <summary>The Region the key is in (from its ARN).</summary>
+    public string? Region => ArnParts.Region(Arn);
 
     /// <summary>The first alias, for tables.</summary>
     public string? Alias => Aliases.Count > 0 ? Aliases[0] : null;

@@ -13,7 +13,11 @@ namespace BuzzKeyMgmt.Engine.Status;
 /// Reads key status for named keys, alias patterns or the whole fleet with bounded concurrency, paced under KMS's
 /// per-operation quotas (DescribeKey 2,000/s, GetKeyRotationStatus 1,000/s, ListResourceTags 2,000/s side by side),
 /// with the SDK's standard retry (backoff and jitter) behind that. A failure on one key is an outcome, not an exception; results come
-/// back in input order. ListKeyRotations (100/s) is called only with IncludeRotationHistory. However the caller stops
+/// back in input order. ListKeyRotations (100/s) is called only with IncludeRotationHistory. It streams: results are
+/// yielded as they are read, and what it holds at any time is bounded whatever the fleet's size (at most
+/// <see cref="TargetBuffer"/> listed keys waiting to be read and <see cref="ResultWindow"/> keys read or being read but not
+/// yet taken by the caller; the alias index, one name per alias, is the only thing that grows with the account).
+/// However the caller stops
 /// reading (the end, a pipeline stopped early by <c>Select-Object -First</c>, Ctrl+C, an error), disposing the enumeration
 /// cancels every worker and returns only when none is running any more.
 /// </summary>
@@ -23,6 +27,14 @@ public sealed class KeyStatusReader
     private readonly IAmazonKeyManagementService _kms;
     private readonly KmsQuotaGates _gates;
     private volatile int _total = -1;
+
+    /// <summary>At most this many listed keys wait to be read: the listing runs ahead of the reads by no more.</summary>
+    public const int TargetBuffer = 4096;
+
+    /// <summary>At most this many keys are being read or wait, read, to be taken by the caller (in input order): enough to
+    /// keep reading at the quotas' pace while the account's aliases are still being listed (ListAliases pages of 100,
+    /// one after another) and while the caller's pipeline is slower for a moment; never more, however slow the caller.</summary>
+    public static int ResultWindow(int throttleLimit) => Math.Max(16_384, 4 * throttleLimit);
 
     /// <param name="gates">The quota gates of the session's account-Region, shared with every other operation of the context.</param>
     public KeyStatusReader(KeyMgmtSession session, KmsQuotaGates gates) : this(session, session.Kms, gates)
@@ -39,6 +51,9 @@ public sealed class KeyStatusReader
     /// <summary>Where progress of a fleet read (several keys, patterns or -All) is told.</summary>
     public IEngineEvents Events { get; init; } = NullEngineEvents.Instance;
 
+    /// <summary>The result window (<see cref="ResultWindow"/> unless a test sets a smaller one).</summary>
+    internal int? Window { get; init; }
+
     /// <summary>At most one progress report this often (tests set zero: one per key).</summary>
     internal TimeSpan ProgressEvery { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -53,10 +68,13 @@ public sealed class KeyStatusReader
         // The alias listing runs beside the key listing and the per-key reads; each key waits for it only when its
         // status is assembled. Wildcards need it first, since they select the keys.
         var aliasIndex = AliasIndex.LoadIfNeededAsync(_kms, _gates, query, token);
+        // Both channels are bounded by the window: the results channel never holds more than the window lets be read.
         var results = Channel.CreateUnbounded<KeyStatusOutcome>(new UnboundedChannelOptions { SingleReader = true });
-        var targets = Channel.CreateUnbounded<Target>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var targets = Channel.CreateBounded<Target>(new BoundedChannelOptions(TargetBuffer)
+            { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var window = new SemaphoreSlim(Window ?? ResultWindow(query.ThrottleLimit));
         var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, token), targets.Writer, token);
-        var producer = ProduceAsync(targets.Reader.ReadAllAsync(token), query, aliasIndex, results.Writer, token);
+        var producer = ProduceAsync(targets.Reader.ReadAllAsync(token), query, aliasIndex, window, results.Writer, token);
         var progress = query.All || query.AliasPatterns.Count > 0 || query.Keys.Count > 1 ? new FleetProgress(Events, () => _total, ProgressEvery) : null;
         progress?.Start();
         try
@@ -69,6 +87,7 @@ public sealed class KeyStatusReader
                 while (pending.Remove(next, out var ready))
                 {
                     next++;
+                    window.Release();
                     if (ready.Status is null && ready.Failure is null)
                     {
                         progress?.Drop();
@@ -86,6 +105,7 @@ public sealed class KeyStatusReader
             // Ended early (the caller stopped reading, a stop, an error): no worker may go on reading the fleet.
             workers.Cancel();
             await Quietly(Task.WhenAll(producer, listing, aliasIndex)).ConfigureAwait(false);
+            window.Dispose();
             progress?.Complete();
         }
     }
@@ -111,7 +131,7 @@ public sealed class KeyStatusReader
         {
             await foreach (var target in stream.WithCancellation(cancellation).ConfigureAwait(false))
             {
-                writer.TryWrite(target);
+                await writer.WriteAsync(target, cancellation).ConfigureAwait(false);
                 count++;
             }
             _total = count;
@@ -124,7 +144,7 @@ public sealed class KeyStatusReader
     }
 
     private async Task ProduceAsync(IAsyncEnumerable<Target> targets, KeyStatusQuery query, Task<AliasIndex?> aliases,
-        ChannelWriter<KeyStatusOutcome> writer, CancellationToken cancellation)
+        SemaphoreSlim window, ChannelWriter<KeyStatusOutcome> writer, CancellationToken cancellation)
     {
         var slots = new SemaphoreSlim(Math.Max(1, query.ThrottleLimit));
         var running = new List<Task>();
@@ -134,18 +154,25 @@ public sealed class KeyStatusReader
             var index = 0;
             await foreach (var target in targets.WithCancellation(cancellation).ConfigureAwait(false))
             {
+                await window.WaitAsync(cancellation).ConfigureAwait(false);
                 await slots.WaitAsync(cancellation).ConfigureAwait(false);
                 var i = index++;
                 if (running.Count >= 4 * query.ThrottleLimit) running.RemoveAll(t => t.IsCompleted);
                 running.Add(Task.Run(async () =>
                 {
+                    // The slot is given back once the key's own calls are done: waiting for the alias index holds no slot.
+                    var released = 0;
+                    void Release()
+                    {
+                        if (Interlocked.Exchange(ref released, 1) == 0) slots.Release();
+                    }
                     try
                     {
-                        writer.TryWrite(await ReadOneAsync(i, target, query, aliases, cancellation).ConfigureAwait(false));
+                        writer.TryWrite(await ReadOneAsync(i, target, query, aliases, Release, cancellation).ConfigureAwait(false));
                     }
                     finally
                     {
-                        slots.Release();
+                        Release();
                     }
                 }, CancellationToken.None));
             }
@@ -160,7 +187,8 @@ public sealed class KeyStatusReader
         writer.TryComplete(failure);
     }
 
-    private async Task<KeyStatusOutcome> ReadOneAsync(int index, Target target, KeyStatusQuery query, Task<AliasIndex?> aliasListing, CancellationToken cancellation)
+    private async Task<KeyStatusOutcome> ReadOneAsync(int index, Target target, KeyStatusQuery query, Task<AliasIndex?> aliasListing,
+        Action callsDone, CancellationToken cancellation)
     {
         if (target.Error is not null) return new KeyStatusOutcome(index, target.Reference, null, target.Error);
         try
@@ -173,10 +201,12 @@ public sealed class KeyStatusReader
             var details = new KeyDetailsReader(_kms, _gates);
             var rotation = details.RotationAsync(metadata, cancellation);
             var tags = awsManaged || !query.IncludeTags ? Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()) : details.TagsAsync(metadata.KeyId, cancellation);
-            var aliases = await aliasListing.ConfigureAwait(false);
-            var keyAliases = aliases is not null ? Task.FromResult(aliases.For(metadata.KeyId)) : details.AliasesAsync(metadata.KeyId, cancellation);
+            var indexed = AliasIndex.IsNeeded(query);
+            var keyAliases = indexed ? null : details.AliasesAsync(metadata.KeyId, cancellation);
             var history = query.IncludeRotationHistory ? details.LastRotationAsync(metadata, cancellation) : Task.FromResult<DateTimeOffset?>(null);
-            await Task.WhenAll(rotation, tags, keyAliases, history).ConfigureAwait(false);
+            await Task.WhenAll(rotation, tags, keyAliases ?? Task.CompletedTask, history).ConfigureAwait(false);
+            callsDone();
+            keyAliases ??= Task.FromResult((await aliasListing.ConfigureAwait(false))!.For(metadata.KeyId));
             return new KeyStatusOutcome(index, target.Reference,
                 KeyStatusMapper.Map(metadata, rotation.Result, tags.Result, keyAliases.Result, history.Result, query.IncludeRotationHistory, _session.Environment), null);
         }

@@ -30,7 +30,7 @@ internal static class TargetList
             }
             var aliases = await aliasListing.ConfigureAwait(false);
             foreach (var alias in aliases!.Entries.Where(a => a.TargetKeyId is not null && pattern.IsMatch(a.AliasName)))
-                if (seen.Add(alias.TargetKeyId)) yield return new Target(alias.TargetKeyId, FromFleet: true);
+                if (seen.Add(alias.TargetKeyId!)) yield return new Target(alias.TargetKeyId!, FromFleet: true);
         }
         if (!query.All) yield break;
         string? marker = null;
@@ -46,8 +46,10 @@ internal static class TargetList
             {
                 throw AwsErrors.Translate(ex, "Listing keys");
             }
+            // ListKeys names each key once: the set is only consulted (for keys already named), never grown, so a
+            // fleet's listing keeps nothing per key.
             foreach (var key in page.Keys ?? new List<KeyListEntry>())
-                if (seen.Add(key.KeyId)) yield return new Target(key.KeyId, FromFleet: true);
+                if (seen.Count == 0 || !seen.Contains(key.KeyId)) yield return new Target(key.KeyId, FromFleet: true);
             marker = page.Truncated == true ? page.NextMarker : null;
         } while (marker is not null);
     }

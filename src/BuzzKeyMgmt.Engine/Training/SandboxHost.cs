@@ -12,7 +12,9 @@ namespace BuzzKeyMgmt.Engine.Training;
 /// approvers: separation of duties) and "sandbox-trainee" (a user without any KMS permission). Each uses that user's own
 /// access key and MFA device, and the sandbox clock, and anchors its audit chain: signed digests (by the sandbox's
 /// <c>alias/buzzkeymgmt-audit-digest</c>) in <c>digests/&lt;store name&gt;</c> beside the SQLite store. Stopping it removes
-/// them and closes their sessions.
+/// them and closes their sessions. With member accounts (<see cref="MemberAccountId"/>), each account-Region is one more
+/// environment, "sandbox-acct&lt;n&gt;-&lt;region&gt;": the operator's own access key, that account's roles (assumed
+/// across accounts, as from a security team's hub account), its own keys, quotas and alert topic in that Region.
 /// </summary>
 public sealed class SandboxHost(EnvironmentCatalog environments, Context.SessionRegistry sessions)
 {
@@ -26,7 +28,13 @@ public sealed class SandboxHost(EnvironmentCatalog environments, Context.Session
         ?? throw new KeyMgmtException("SandboxNotRunning", FailureKind.InvalidOperation, "No sandbox is running in this session.",
             "Start one with Start-KeyMgmtSandbox.");
 
-    public SandboxServer Start(int port, bool enforceQuotas, TimeSpan dateHeaderSkew = default)
+    /// <summary>The id of member account <paramref name="n"/> (1-based): 222200001111, 222200002222, …: distinct and stable.</summary>
+    public static string MemberAccountId(int n) => (222200000000L + n * 1111L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The environments of the sandbox's member accounts, one per account and Region.</summary>
+    public static IEnumerable<string> MemberEnvironmentNames(SandboxServer server) => MemberEnvironments(server).Select(e => e.Name);
+
+    public SandboxServer Start(int port, bool enforceQuotas, TimeSpan dateHeaderSkew = default, int memberAccounts = 0)
     {
         lock (_gate)
         {
@@ -36,7 +44,11 @@ public sealed class SandboxHost(EnvironmentCatalog environments, Context.Session
             SandboxServer server;
             try
             {
-                server = SandboxServer.Start(new SandboxOptions { Port = port, EnforceQuotas = enforceQuotas, DateHeaderSkew = dateHeaderSkew, AuditDigestKey = true });
+                server = SandboxServer.Start(new SandboxOptions
+                {
+                    Port = port, EnforceQuotas = enforceQuotas, DateHeaderSkew = dateHeaderSkew, AuditDigestKey = true,
+                    MemberAccounts = Enumerable.Range(1, memberAccounts).Select(MemberAccountId).ToList(),
+                });
             }
             catch (System.Net.Sockets.SocketException ex)
             {
@@ -45,6 +57,7 @@ public sealed class SandboxHost(EnvironmentCatalog environments, Context.Session
             }
             foreach (var (name, user) in EnvironmentUsers(server))
                 environments.Register(ToEnvironment(server, name, user));
+            foreach (var member in MemberEnvironments(server)) environments.Register(member);
             _current = server;
             return server;
         }
@@ -55,7 +68,7 @@ public sealed class SandboxHost(EnvironmentCatalog environments, Context.Session
         lock (_gate)
         {
             if (_current is not { } server) return false;
-            var names = EnvironmentUsers(server).Select(e => e.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var names = EnvironmentUsers(server).Select(e => e.Name).Concat(MemberEnvironmentNames(server)).ToHashSet(StringComparer.OrdinalIgnoreCase);
             foreach (var name in names) environments.Unregister(name);
             sessions.RemoveWhere(s => s.EnvironmentInfo.Source == "session" && names.Contains(s.Environment));
             server.Stop();
@@ -70,6 +83,33 @@ public sealed class SandboxHost(EnvironmentCatalog environments, Context.Session
         yield return (EnvironmentName + "-approver1", server.User("approver1"));
         yield return (EnvironmentName + "-approver2", server.User("approver2"));
         yield return (EnvironmentName + "-trainee", server.User("trainee"));
+    }
+
+    private static IEnumerable<KeyMgmtEnvironment> MemberEnvironments(SandboxServer server)
+    {
+        var user = server.User("operator");
+        var n = 0;
+        foreach (var account in server.MemberAccounts)
+        {
+            n++;
+            foreach (var region in server.Regions)
+                yield return new KeyMgmtEnvironment
+                {
+                    Name = $"{EnvironmentName}-acct{n}-{region}",
+                    Region = region,
+                    AccountId = account,
+                    AdminRoleArn = server.RoleArnIn(account, "Admin"),
+                    EmergencyRoleArn = server.RoleArnIn(account, "Emergency"),
+                    RecoveryRoleArn = server.RoleArnIn(account, "Recovery"),
+                    MfaSerialNumber = user.MfaSerial,
+                    AlertTopicArn = server.AlertTopicArnIn(account, region),
+                    EndpointUrl = server.Endpoint,
+                    IsProduction = false,
+                    Source = "session",
+                    BaseCredentials = new BasicAWSCredentials(user.AccessKeyId, user.SecretAccessKey),
+                    Clock = server.Clock,
+                };
+        }
     }
 
     private static KeyMgmtEnvironment ToEnvironment(SandboxServer server, string name, SandboxPrincipal user) => new()

@@ -17,4 +17,8 @@ internal sealed record CallerIdentity(
     DateTimeOffset? Expiration,
     string? RoleName,
     string? SourceIdentity,
-    SandboxPrincipal? Principal);
+    SandboxPrincipal? Principal)
+{
+    /// <summary>The account the caller acts in: its ARN's (a member account's, for a session of one of its roles).</summary>
+    public string AccountId => Arn.Split(':') is { Length: > 4 } parts ? parts[4] : "";
+}

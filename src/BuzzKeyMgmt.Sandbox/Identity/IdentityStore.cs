@@ -4,7 +4,9 @@ namespace BuzzKeyMgmt.Sandbox.Identity;
 
 /// <summary>
 /// Every identity the sandbox knows: the account root, the IAM users "operator", "approver1", "approver2", "trainee", the three
-/// roles, and the temporary credentials handed out by AssumeRole (kept by access key id).
+/// roles, the same three roles in each member account (<see cref="AddMemberAccount"/>: they trust this account's users, so
+/// one operator reaches every account with the same access key, as through a hub account), and the temporary credentials
+/// handed out by AssumeRole (kept by access key id).
 /// </summary>
 internal sealed class IdentityStore
 {
@@ -39,9 +41,25 @@ internal sealed class IdentityStore
     public SandboxPrincipal Root { get; }
     public IReadOnlyList<SandboxPrincipal> Users { get; }
     public IReadOnlyList<SandboxRole> Roles { get; }
+    private readonly ConcurrentDictionary<string, IReadOnlyList<SandboxRole>> _memberRoles = new(StringComparer.Ordinal);
 
     public SandboxRole Role(RoleKind kind) => Roles.First(r => r.Kind == kind);
-    public SandboxRole? RoleByArn(string arn) => Roles.FirstOrDefault(r => r.Arn == arn);
+
+    /// <summary>A role of this account or of a member account, by ARN.</summary>
+    public SandboxRole? RoleByArn(string arn) => Roles.FirstOrDefault(r => r.Arn == arn)
+        ?? (arn.Split(':') is { Length: > 4 } parts && _memberRoles.TryGetValue(parts[4], out var member) ? member.FirstOrDefault(r => r.Arn == arn) : null);
+
+    /// <summary>The role of <paramref name="kind"/> in <paramref name="accountId"/> (this account or a member account).</summary>
+    public SandboxRole Role(RoleKind kind, string accountId) =>
+        accountId == AccountId ? Role(kind) : _memberRoles[accountId].First(r => r.Kind == kind);
+
+    /// <summary>Adds the three BuzzKeyMgmt roles in another account, trusting this account's users.</summary>
+    public void AddMemberAccount(string accountId) => _memberRoles.TryAdd(accountId,
+    [
+        NewRole(RoleKind.Admin, "BuzzKeyMgmtAdmin", requiresMfa: false, accountId),
+        NewRole(RoleKind.Emergency, "BuzzKeyMgmtEmergency", requiresMfa: true, accountId),
+        NewRole(RoleKind.Recovery, "BuzzKeyMgmtRecovery", requiresMfa: true, accountId),
+    ]);
     public SandboxRole? RoleByName(string name) => Roles.FirstOrDefault(r => r.Name == name);
 
     public CallerIdentity? Find(string accessKeyId) => _byAccessKey.GetValueOrDefault(accessKeyId);
@@ -54,7 +72,7 @@ internal sealed class IdentityStore
     public CallerIdentity IssueSession(SandboxRole role, string sessionName, DateTimeOffset expiration, string? sourceIdentity, SandboxPrincipal principal)
     {
         var session = new CallerIdentity(CallerKind.AssumedRole,
-            $"arn:aws:sts::{AccountId}:assumed-role/{role.Name}/{sessionName}", $"{role.RoleId}:{sessionName}",
+            $"arn:aws:sts::{role.AccountId}:assumed-role/{role.Name}/{sessionName}", $"{role.RoleId}:{sessionName}",
             IdGenerator.AccessKeyId(temporary: true), IdGenerator.Secret(), IdGenerator.SessionToken(),
             expiration, role.Name, sourceIdentity, principal);
         _byAccessKey[session.AccessKeyId] = session;
@@ -67,6 +85,6 @@ internal sealed class IdentityStore
     private static SandboxPrincipal NewPrincipal(string name, string arn, string userId, string mfaSerial) =>
         new(name, arn, userId, IdGenerator.AccessKeyId(temporary: false), IdGenerator.Secret(), mfaSerial, MfaVerifier.NewSecret());
 
-    private SandboxRole NewRole(RoleKind kind, string name, bool requiresMfa) =>
-        new(kind, name, $"arn:aws:iam::{AccountId}:role/{name}", IdGenerator.UniqueId("AROA"), requiresMfa, 3600);
+    private SandboxRole NewRole(RoleKind kind, string name, bool requiresMfa, string? accountId = null) =>
+        new(kind, name, $"arn:aws:iam::{accountId ?? AccountId}:role/{name}", IdGenerator.UniqueId("AROA"), requiresMfa, 3600);
 }

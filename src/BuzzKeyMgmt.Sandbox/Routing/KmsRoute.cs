@@ -8,7 +8,8 @@ namespace BuzzKeyMgmt.Sandbox.Routing;
 /// <summary>
 /// awsJson1_1 requests (<c>X-Amz-Target: TrentService.Op</c>): SigV4 (scope "kms") → known operation → count → faults →
 /// quota → role permission → <see cref="KmsService.Invoke"/>. The scope's Region (one the sandbox serves, or the signature
-/// check refuses it) picks the KMS and the quotas, as each AWS Region has its own.
+/// check refuses it) and the caller's account (a member account's for a session of one of its roles) pick the KMS and the
+/// quotas, as each AWS account-Region has its own.
 /// </summary>
 internal sealed class KmsRoute(SandboxServices s)
 {
@@ -35,14 +36,15 @@ internal sealed class KmsRoute(SandboxServices s)
             return JsonProtocol.FromService(new ServiceResponse(200, JsonProtocol.ContentType, []), requestId);
         if (fault.Failure is { } kind) return JsonProtocol.Error(ErrorCatalog.KmsFault(kind), requestId);
 
-        var kms = s.KmsIn(region);
-        if (s.EnforceQuotas() && !s.QuotasIn(region).TryAcquire(operation, KmsPermissions.KeyDependent(operation) ? kms.KeySpecNamedIn(request.Body) : null))
+        var account = caller.AccountId;
+        var kms = s.KmsIn(account, region);
+        if (s.EnforceQuotas() && !s.QuotasIn(account, region).TryAcquire(operation, KmsPermissions.KeyDependent(operation) ? kms.KeySpecNamedIn(request.Body) : null))
             return JsonProtocol.Error(new AwsError("ThrottlingException", ErrorCatalog.RateExceeded, 400), requestId);
 
         var role = caller.RoleName is null ? null : s.Identities.RoleByName(caller.RoleName);
         if (!Routing.KmsPermissions.IsAllowed(caller, role, operation, () => kms.KeyHasTag(request.Body, KmsService.AuditDigestTagKey, KmsService.AuditDigestTagValue),
                 () => kms.KeyHasTag(request.Body, KmsPermissions.DrillTagKey, KmsPermissions.DrillTagValue)))
-            return JsonProtocol.Error(KmsPermissions.Denied(caller, operation, request.Body, region, s.AccountId), requestId);
+            return JsonProtocol.Error(KmsPermissions.Denied(caller, operation, request.Body, region, account), requestId);
 
         try
         {

@@ -41,7 +41,7 @@ internal sealed class QueryRoute(SandboxServices s)
 
         try
         {
-            return isSts ? s.Sts.Handle(action, form, caller, requestId) : s.SnsIn(auth.Region).Handle(action, form, caller, requestId);
+            return isSts ? s.Sts.Handle(action, form, caller, requestId) : s.SnsIn(caller.AccountId, auth.Region).Handle(action, form, caller, requestId);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

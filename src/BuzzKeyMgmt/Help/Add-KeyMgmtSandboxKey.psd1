@@ -6,6 +6,7 @@
         AliasPrefix = 'Alias prefix; keys are named <prefix>1, <prefix>2, … (default alias/CEK_User_).'
         RotationMix = 'Give the fleet a realistic mix of rotation settings and key states (symmetric keys, 90-day rotation).'
         FleetMix    = 'Give the fleet a mixed fleet: the -RotationMix pattern plus longer rotation periods, keys never rotated, recent on-demand rotations, asymmetric and HMAC keys.'
+        AccountId   = 'The account to create the keys in: the sandbox''s own (default) or one of its member accounts (Start-KeyMgmtSandbox -MemberAccounts). Another is an error (AccountNotInSandbox).'
         Region      = 'The Region to create the keys in, one of the sandbox''s Regions (its Regions property); default its primary Region. A Region it does not serve is an error (RegionNotServed).'
     }
     Outputs     = 'The number of keys created.'

@@ -18,9 +18,10 @@ replaced only with -Force. Writes the file's FileInfo.
         All               = 'Report the whole fleet (the default when no key is named).'
         IncludeAwsManaged = 'Also report AWS managed keys.'
         ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
+        Environment       = 'Environments to read, by name or wildcard (''prod-*'', ''*'' for every configured one): each with a session of its own (an open one of this session, else an Admin session connected from the same base credentials and kept, not made current), all at once, each account-Region at its own quota gates. An environment that cannot be reached is one error (EnvironmentUnreachable); the others go on. A name matching nothing stops the command before any AWS call. Not with -Session.'
         Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
-    Outputs     = 'System.IO.FileInfo of the written report.'
+    Outputs     = 'System.IO.FileInfo of the written report (one per environment with -Environment).'
     Examples    = @(
         @{
             Title   = 'The quarterly evidence for the auditor'
@@ -28,5 +29,6 @@ replaced only with -Force. Writes the file's FileInfo.
             Remarks = 'The whole fleet and the audit store; open the file in any browser, offline.'
             Setup   = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 20 -AliasPrefix alias/CEK_ -RotationMix; Connect-KeyManagement -Environment sandbox -Role Admin'
         }
+        @{ Title = 'One report per environment'; Code = 'Export-KeyComplianceReport -Environment ''sandbox-acct1-*'' -Path (Join-Path ([IO.Path]::GetTempPath()) ''keys.html'') -Force | Select-Object Name'; Remarks = 'Writes keys-sandbox-acct1-eu-west-2.html and keys-sandbox-acct1-us-east-1.html beside -Path, gathered at once; a single environment name writes -Path itself.'; Setup = 'Start-KeyMgmtSandbox -MemberAccounts 2; $sb = Get-KeyMgmtEnvironment -Name ''sandbox-acct*''; foreach ($e in $sb) { $null = Add-KeyMgmtSandboxKey -Count 20 -AccountId $e.AccountId -Region $e.Region -RotationMix }' }
     )
 }

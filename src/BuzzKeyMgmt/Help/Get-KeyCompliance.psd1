@@ -18,9 +18,10 @@ status. Each run records what it read in the audit store's KeyStatus table.
         Summary           = 'Write one ComplianceSummary (counts per check and status) instead of the findings.'
         IncludeAwsManaged = 'Also judge AWS managed keys.'
         ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
+        Environment       = 'Environments to read, by name or wildcard (''prod-*'', ''*'' for every configured one): each with a session of its own (an open one of this session, else an Admin session connected from the same base credentials and kept, not made current), all at once, each account-Region at its own quota gates. An environment that cannot be reached is one error (EnvironmentUnreachable); the others go on. A name matching nothing stops the command before any AWS call. Not with -Session.'
         Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
-    Outputs     = 'ComplianceFinding (KeyId, Alias, Check, Status, Detail, Requirement, Scope), or with -Summary one ComplianceSummary (Keys, Pass, Fail, NotApplicable, Checks, Compliant).'
+    Outputs     = 'ComplianceFinding (KeyId, Alias, Environment, AccountId, Region, Check, Status, Detail, Requirement, Scope), or with -Summary one ComplianceSummary per environment (Environment, Keys, Pass, Fail, NotApplicable, Checks, Compliant).'
     Examples    = @(
         @{
             Title   = 'What fails, and why'
@@ -34,5 +35,6 @@ status. Each run records what it read in the audit store's KeyStatus table.
             Remarks = 'Pass, Fail and NotApplicable per check, with the requirement each one speaks to.'
             Setup   = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 20 -AliasPrefix alias/CEK_ -RotationMix; Connect-KeyManagement -Environment sandbox -Role Admin'
         }
+        @{ Title = 'A summary per environment'; Code = 'Get-KeyCompliance -Environment ''sandbox-acct*'' -Summary | Format-Table Environment, Keys, Pass, Fail, Compliant'; Remarks = 'One summary per environment, read at once.'; Setup = 'Start-KeyMgmtSandbox -MemberAccounts 2; $sb = Get-KeyMgmtEnvironment -Name ''sandbox-acct*''; foreach ($e in $sb) { $null = Add-KeyMgmtSandboxKey -Count 20 -AccountId $e.AccountId -Region $e.Region -RotationMix }' }
     )
 }

@@ -10,6 +10,7 @@ same: a drill that passed within 90 days (PCI DSS 12.10.2 asks for the response 
     Parameters  = @{
         Last        = 'At most this many drills (the newest).'
         Environment = 'The environment whose store and drills to read; default: the current session''s (all environments of the default store without a session).'
+        Session     = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name): its environment''s store and drills.'
     }
     Outputs     = 'DrillHistoryEntry: DrillId, Environment, Scenario, Status, Passed, StartedAtUtc, EndedAtUtc, TimeToRevokeMs, MttrTargetMinutes, TotalMs, KeyId, Alias, FailedStep, Failure, Operator, Steps.'
     Examples    = @(

@@ -19,9 +19,10 @@ GetKeysDueForRotation and the KeyComplianceStatus view answer the same.
         Within            = 'Also list keys that fall due within this many days (0-3650; default 0: due now).'
         IncludeAwsManaged = 'Also read AWS managed keys (listed with Reason AwsManaged when their material is older than the policy allows).'
         ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
+        Environment       = 'Environments to read, by name or wildcard (''prod-*'', ''*'' for every configured one): each with a session of its own (an open one of this session, else an Admin session connected from the same base credentials and kept, not made current), all at once, each account-Region at its own quota gates. An environment that cannot be reached is one error (EnvironmentUnreachable); the others go on. A name matching nothing stops the command before any AWS call. Not with -Session.'
         Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
-    Outputs     = 'RotationDueItem: KeyId, Alias, State, Reason, LastRotationDate, DueDate, DaysOverdue, RotationEnabled, RotationPeriodDays, PolicyPeriodDays, NextRotationDate, Action.'
+    Outputs     = 'RotationDueItem: KeyId, Alias, State, Reason, LastRotationDate, DueDate, DaysOverdue, RotationEnabled, RotationPeriodDays, PolicyPeriodDays, NextRotationDate, Action, Environment, AccountId, Region.'
     Examples    = @(
         @{
             Title   = 'What is due in the next two weeks'
@@ -35,5 +36,6 @@ GetKeysDueForRotation and the KeyComplianceStatus view answer the same.
             Remarks = 'Set-KeyRotationPolicy turns rotation on (policy period) where it is off or too long; Invoke-KeyRotation rotates the overdue keys; keys with Action None are skipped.'
             Setup   = '$env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) (New-Guid))).FullName; Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 20 -AliasPrefix alias/CEK_ -RotationMix; Connect-KeyManagement -Environment sandbox -Role Admin'
         }
+        @{ Title = 'Due across every account and Region'; Code = 'Get-KeyRotationDue -Within 14 -Environment ''sandbox-acct*'' | Group-Object Environment | Select-Object Count, Name'; Remarks = 'Each environment judged by its own audit store''s policy, all at once.'; Setup = 'Start-KeyMgmtSandbox -MemberAccounts 2; $sb = Get-KeyMgmtEnvironment -Name ''sandbox-acct*''; foreach ($e in $sb) { $null = Add-KeyMgmtSandboxKey -Count 20 -AccountId $e.AccountId -Region $e.Region -RotationMix }' }
     )
 }

@@ -24,11 +24,11 @@ Admin role needs kms:CreateKey with the tag, and Encrypt, Decrypt and ScheduleKe
 '@
     Parameters  = @{
         Environment     = 'The environment to drill in; default: the current session''s, or the sandbox when one runs and no session is connected. An Admin session is connected for it when none is open (the current session is not replaced).'
-        Session         = 'A session (Connect-KeyManagement -PassThru) to drill with instead of the current one.'
+        Session         = 'A session to drill with instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
         Scenario        = 'Revoke (default): revoke and recover. RevokeAndDelete: also schedule deletion, which the recovery cancels. Rotation: rotate on demand, old ciphertext still decrypts. All: the three in turn.'
         MfaCode         = 'The 6-digit code for the Emergency role (the revocation). Not needed against the sandbox.'
         RecoveryMfaCode = 'The 6-digit code for the Recovery role (the restore): a second code, since AWS accepts each code once. Not needed against the sandbox.'
-        ApproverSession = 'Sessions of two other people who approve the drill''s recovery request (each from Connect-KeyManagement -PassThru in their name). Not needed against the sandbox.'
+        ApproverSession = 'Sessions of two other people who approve the drill''s recovery request (each from Connect-KeyManagement -NoSwitch in their own name). Not needed against the sandbox.'
         DrillId         = 'Resume the drill with this id (it stopped waiting for approvals or a Recovery code): the steps it did are skipped.'
         IncidentId      = 'The incident id of the drill''s revocation; default INC-<year>-<6 digits of the drill id>. Must match the policy''s pattern.'
         ChangeId        = 'The change id of the drill''s recovery; default CHG-<year>-<6 digits of the drill id>. Must match the policy''s pattern.'

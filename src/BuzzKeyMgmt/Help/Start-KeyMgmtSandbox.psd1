@@ -16,6 +16,7 @@ VPC endpoint: STS or SNS requests sent there get 400 {"__type":"UnknownOperation
 '@
     Parameters  = @{
         Port           = 'TCP port on 127.0.0.1 (0 or omitted: a free port).'
+        MemberAccounts = 'Host this many member accounts too (0-16; ids 222200001111, 222200002222, …), as a security team''s production, staging and DR accounts: each has the Admin, Emergency and Recovery roles (trusting the sandbox''s users, so the same access key reaches them through STS AssumeRole) and, in each Region, its own keys, KMS quotas and alert topic. Each account-Region is registered as an environment sandbox-acct<n>-<region>.'
         NoQuotas       = 'Do not apply AWS''s per-operation request quotas (ThrottlingException when exceeded).'
         DateHeaderSkew = 'Shift the Date header of every response, to rehearse clock-skew diagnostics.'
         PassThru       = 'Write the sandbox object: Endpoint, KmsOnlyEndpoint, AccountId, Region, Regions, Root, Users, role ARNs, MfaSerial, AlertTopicArn.'
@@ -24,6 +25,7 @@ VPC endpoint: STS or SNS requests sent there get 400 {"__type":"UnknownOperation
     Outputs     = 'With -PassThru or -Wait, the SandboxServer.'
     Examples    = @(
         @{ Title = 'Start, practise, stop'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; $sandbox.Endpoint; Stop-KeyMgmtSandbox'; Remarks = 'Starts on a free port and shows the endpoint URL.' }
+        @{ Title = 'Several accounts and Regions'; Code = 'Start-KeyMgmtSandbox -MemberAccounts 2; Get-KeyMgmtEnvironment -Name ''sandbox-acct*'' | Format-Table Name, AccountId, Region'; Remarks = 'Four environments: two accounts in two Regions each, with their own keys and quotas.' }
         @{ Title = 'Regions and the KMS-only endpoint'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; $sandbox.Regions; $sandbox.AlertTopicArnIn(''eu-west-2''); $sandbox.KmsOnlyEndpoint'; Remarks = 'Point a client at KmsOnlyEndpoint to rehearse an environment that reaches KMS through a VPC endpoint only.' }
         @{ Title = 'Serve the AWS CLI from another terminal'; Code = 'Start-KeyMgmtSandbox -Port 4566 -Wait'; Remarks = 'Prints the operator''s credentials and an aws --endpoint-url example; Ctrl+C stops it.'; Run = $false }
     )

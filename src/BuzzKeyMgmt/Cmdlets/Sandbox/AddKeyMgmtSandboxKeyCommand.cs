@@ -6,7 +6,7 @@ namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 /// <summary>Seeds the sandbox with a fleet of keys (bypassing quotas, thousands per second), each with an alias; with
 /// -RotationMix a realistic mix of rotation settings and states, with -FleetMix a mixed fleet that also has longer
 /// periods, on-demand rotations, asymmetric and HMAC keys (see <see cref="SeedMix"/>). In the primary Region, or in another
-/// served one with -Region.</summary>
+/// served one with -Region, in the sandbox's account or a member account with -AccountId.</summary>
 [Cmdlet(VerbsCommon.Add, "KeyMgmtSandboxKey", SupportsShouldProcess = true, DefaultParameterSetName = "RotationMix")]
 [OutputType(typeof(int))]
 public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
@@ -31,10 +31,23 @@ public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
     [ArgumentCompleter(typeof(Completion.RegionCompleter))]
     public string? Region { get; set; }
 
+    /// <summary>The account to seed: the sandbox's own (default) or one of its member accounts (Start-KeyMgmtSandbox -MemberAccounts).</summary>
+    [Parameter]
+    [ValidatePattern(@"^[0-9]{12}\z")]
+    public string? AccountId { get; set; }
+
     protected override void EndProcessing()
     {
         var sandbox = RequireSandbox();
         var region = Region ?? sandbox.Region;
+        var account = AccountId ?? sandbox.AccountId;
+        if (account != sandbox.AccountId && !sandbox.MemberAccounts.Contains(account))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                    $"The sandbox has no account '{account}'. Accounts: {string.Join(", ", [sandbox.AccountId, .. sandbox.MemberAccounts])} (Start-KeyMgmtSandbox -MemberAccounts adds some)."),
+                "AccountNotInSandbox", ErrorCategory.InvalidArgument, account));
+            return;
+        }
         if (!sandbox.Regions.Contains(region))
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(
@@ -42,8 +55,8 @@ public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
                 "RegionNotServed", ErrorCategory.InvalidArgument, region));
             return;
         }
-        if (!ShouldProcess($"sandbox at {sandbox.Endpoint} ({region})", $"Create {Count} keys named {AliasPrefix}N")) return;
+        if (!ShouldProcess($"sandbox at {sandbox.Endpoint} (account {account}, {region})", $"Create {Count} keys named {AliasPrefix}N")) return;
         var mix = FleetMix ? SeedMix.Fleet : RotationMix ? SeedMix.Rotation : SeedMix.Plain;
-        WriteObject(sandbox.KmsIn(region).Seed(Count, AliasPrefix, mix));
+        WriteObject(sandbox.KmsIn(account, region).Seed(Count, AliasPrefix, mix));
     }
 }

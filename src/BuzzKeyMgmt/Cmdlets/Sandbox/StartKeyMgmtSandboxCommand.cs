@@ -6,7 +6,8 @@ namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 
 /// <summary>Starts the local AWS-compatible endpoint (KMS, STS, SNS in us-east-1 and eu-west-2, and a KMS-only endpoint)
 /// inside this pwsh process, on loopback only, and registers the environments "sandbox", "sandbox-approver1" and
-/// "sandbox-approver2" for this session.</summary>
+/// "sandbox-approver2" for this session; with -MemberAccounts, member accounts and an environment for each of their
+/// Regions ("sandbox-acct1-us-east-1", …).</summary>
 [Cmdlet(VerbsLifecycle.Start, "KeyMgmtSandbox")]
 [OutputType(typeof(SandboxServer))]
 public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
@@ -17,6 +18,12 @@ public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
 
     [Parameter]
     public SwitchParameter NoQuotas { get; set; }
+
+    /// <summary>How many member accounts to host besides the sandbox's own (0-16): each with its own keys and quotas in
+    /// every Region, reached through its roles from the same users.</summary>
+    [Parameter]
+    [ValidateRange(0, 16)]
+    public int MemberAccounts { get; set; }
 
     [Parameter]
     public TimeSpan DateHeaderSkew { get; set; }
@@ -32,13 +39,15 @@ public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
         SandboxServer server;
         try
         {
-            server = Context.Sandbox.Start(Port, enforceQuotas: !NoQuotas, DateHeaderSkew);
+            server = Context.Sandbox.Start(Port, enforceQuotas: !NoQuotas, DateHeaderSkew, MemberAccounts);
         }
         catch (KeyMgmtException ex)
         {
             ThrowTerminatingError(ToErrorRecord(ex, Port));
             return;
         }
+        if (server.MemberAccounts.Count > 0)
+            WriteVerbose($"Member accounts {string.Join(", ", server.MemberAccounts)}: environments {string.Join(", ", Engine.Training.SandboxHost.MemberEnvironmentNames(server))}.");
         WriteVerbose($"Sandbox listening at {server.Endpoint} (account {server.AccountId}, Regions {string.Join(", ", server.Regions)}, " +
                      $"quotas {(NoQuotas ? "off" : "on")}); KMS only at {server.KmsOnlyEndpoint}.");
         if (PassThru || Wait) WriteObject(server);

@@ -11,7 +11,7 @@ namespace BuzzKeyMgmt.Cmdlets.Status;
 /// Export-KeyComplianceReport): named keys (from the pipeline too), alias patterns, or the whole fleet, which is the
 /// default when no key is named. Derived classes declare DefaultParameterSetName = <see cref="AllKeys"/>.
 /// </summary>
-public abstract class FleetReadCmdlet : KeyMgmtCmdlet
+public abstract class FleetReadCmdlet : MultiEnvironmentCmdlet
 {
     protected const string ByKey = "ByKey";
     protected const string ByAlias = "ByAlias";
@@ -41,9 +41,6 @@ public abstract class FleetReadCmdlet : KeyMgmtCmdlet
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = KeyStatusQuery.DefaultThrottleLimit;
 
-    [Parameter]
-    public KeyMgmtSession? Session { get; set; }
-
     /// <summary>The keys named so far (pipeline included).</summary>
     protected IReadOnlyList<KeyReference> NamedKeys => _keys;
 
@@ -52,43 +49,5 @@ public abstract class FleetReadCmdlet : KeyMgmtCmdlet
     protected override void ProcessRecord()
     {
         foreach (var key in KeyId) _keys.Add(KeyReference.Parse(key));
-    }
-
-    /// <summary>The policy from the session's audit store, or the seeded defaults with a warning when it cannot be read.</summary>
-    protected Engine.Policy.PolicySettings PolicyOf(Engine.Audit.AuditTrail trail)
-    {
-        try
-        {
-            return trail.Use(store => store.GetPolicy());
-        }
-        catch (Engine.Audit.AuditStoreException ex)
-        {
-            WriteWarning($"The audit store's policy could not be read ({ex.Message}); the seeded defaults apply (rotation every {Engine.Policy.PolicySettings.Defaults.RotationPeriodDays} days).");
-            return Engine.Policy.PolicySettings.Defaults;
-        }
-    }
-
-    /// <summary>Writes each result of an engine stream on the pipeline thread, and ends the stream however the pipeline
-    /// ends (its workers stop before this returns).</summary>
-    protected void Stream<T>(IAsyncEnumerable<T> stream, Action<T> write)
-    {
-        var results = stream.GetAsyncEnumerator(Cancellation);
-        try
-        {
-            while (NextResult(results))
-            {
-                write(results.Current);
-                DrainEvents();
-            }
-        }
-        catch (Engine.KeyMgmtException ex)
-        {
-            ThrowTerminatingError(ToErrorRecord(ex, null));
-        }
-        finally
-        {
-            StopReading(results);
-            try { DrainEvents(); } catch (PipelineStoppedException) { }
-        }
     }
 }

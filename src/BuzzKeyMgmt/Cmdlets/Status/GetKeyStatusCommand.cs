@@ -7,10 +7,11 @@ using BuzzKeyMgmt.Validation;
 namespace BuzzKeyMgmt.Cmdlets.Status;
 
 /// <summary>Reads the state of KMS keys: named ones, alias patterns, or the whole fleet, with bounded concurrency
-/// inside KMS's quotas. A key that cannot be read is a non-terminating error; the rest continue.</summary>
+/// inside KMS's quotas, in the current session's environment or across several (-Environment). A key that cannot be read
+/// is a non-terminating error; the rest continue. Results stream: each is written as soon as it is read.</summary>
 [Cmdlet(VerbsCommon.Get, "KeyStatus", DefaultParameterSetName = ByKey)]
 [OutputType(typeof(KeyStatus))]
-public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
+public sealed class GetKeyStatusCommand : MultiEnvironmentCmdlet
 {
     private const string ByKey = "ByKey";
     private const string ByAlias = "ByAlias";
@@ -43,9 +44,6 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = KeyStatusQuery.DefaultThrottleLimit;
 
-    [Parameter]
-    public KeyMgmtSession? Session { get; set; }
-
     protected override void ProcessRecord()
     {
         foreach (var key in KeyId) _keys.Add(KeyReference.Parse(key));
@@ -53,7 +51,6 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
 
     protected override void EndProcessing()
     {
-        var session = RequireSession(Session);
         var query = new KeyStatusQuery
         {
             Keys = _keys,
@@ -63,20 +60,21 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
             IncludeRotationHistory = IncludeRotationHistory,
             ThrottleLimit = ThrottleLimit,
         };
+        if (AcrossEnvironments)
+        {
+            StreamEnvironments(EnvironmentSessions(),
+                (session, events, ct) => new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region)) { Events = events }.ReadAsync(query, ct),
+                Write);
+            return;
+        }
+        var session = RequireSession(Session);
         var reader = new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region)) { Events = Events };
-        var listing = Context.Listings.For(session.Environment);   // what Tab offers for -KeyId and -Alias later
         var results = reader.ReadAsync(query, Cancellation).GetAsyncEnumerator(Cancellation);
         try
         {
             while (NextResult(results))
             {
-                var outcome = results.Current;
-                if (outcome.Status is not null)
-                {
-                    listing.Add(outcome.Status);
-                    WriteObject(outcome.Status);
-                }
-                else if (outcome.Failure is not null) WriteError(ToErrorRecord(outcome.Failure, outcome.Target));
+                Write(results.Current);
                 DrainEvents();   // progress, told by the reader
             }
         }
@@ -96,5 +94,16 @@ public sealed class GetKeyStatusCommand : KeyMgmtCmdlet
                 // Stopped: nothing more is written.
             }
         }
+    }
+
+    /// <summary>Writes one result, and keeps its names for Tab (-KeyId, -Alias) in its environment's listing.</summary>
+    private void Write(KeyStatusOutcome outcome)
+    {
+        if (outcome.Status is not null)
+        {
+            Context.Listings.For(outcome.Status.Environment).Add(outcome.Status);
+            WriteObject(outcome.Status);
+        }
+        else if (outcome.Failure is not null) WriteError(ToErrorRecord(outcome.Failure, outcome.Target));
     }
 }
