@@ -18,7 +18,8 @@ Describe 'The main job' {
         foreach ($step in 'create-key', 'revoke/revoke', 'revoke/prove-revoked', 'revoke/approvals', 'revoke/restore', 'delete/restore', 'rotation/prove-old-ciphertext', 'cleanup') {
             $text | Should -Match "$([regex]::Escape($step))\s+Passed"
         }
-        $text | Should -Match 'Rotation: \d+ of 40 keys need attention'
+        $text | Should -Match 'Rotation: \d+ of 40 keys need attention, [1-9]\d* overdue'
+        $text | Should -Match 'Sandbox at .*\b[1-9]\d* Disabled'
         $text | Should -Match 'DrillRecent\s+1\s+0\s+0'
         $text | Should -Match "Compliance report: $([regex]::Escape((Resolve-Path $Report).Path))"
         (Get-Content -Raw $Report) | Should -Match 'Content-Security-Policy'

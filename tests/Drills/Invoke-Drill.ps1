@@ -41,7 +41,8 @@ try {
 
     if ($BeforeDrill) { Set-KeyMgmtSandboxFault -Clear }
     $due = @(Get-KeyRotationDue -Alias 'alias/CEK_User_*')
-    Write-Host "Rotation: $($due.Count) of $($fleet.Count) keys need attention ($((($due | Group-Object Reason | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', ')))"
+    $overdue = @($due | Where-Object DaysOverdue -gt 0).Count
+    Write-Host "Rotation: $($due.Count) of $($fleet.Count) keys need attention, $overdue overdue ($((($due | Group-Object Reason | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', ')))"
     $summary = Get-KeyCompliance -Summary
     $summary.Checks | Format-Table Check, Pass, Fail, NotApplicable, Requirement -AutoSize | Out-String -Width 160 | Write-Host
     $null = New-Item -ItemType Directory -Force (Split-Path -Parent $ReportPath)

@@ -30,9 +30,16 @@ public sealed class StoreChecksTests : IDisposable
 
     private void Drill(AuditOutcome outcome, int daysAgo)
     {
+        // A drill's report row as Invoke-KeyRevocationDrill writes it (Drills/DrillRecords reads these).
+        var drillId = Guid.NewGuid().ToString("N")[..12];
         var started = SampleEntries.Started("prod", SampleEntries.NewKeyId(), AuditOperations.Drill) with { OccurredAtUtc = Now.AddDays(-daysAgo) };
         _store.Append(started);
-        _store.Append(SampleEntries.Completed(started, outcome) with { OccurredAtUtc = Now.AddDays(-daysAgo) });
+        var status = outcome == AuditOutcome.Succeeded ? "Passed" : "Failed";
+        _store.Append(SampleEntries.Completed(started, outcome) with
+        {
+            OccurredAtUtc = Now.AddDays(-daysAgo),
+            Details = "{\"drillId\":\"" + drillId + "\",\"details\":{\"step\":\"report\",\"data\":{\"scenario\":\"Revoke\"},\"report\":{\"status\":\"" + status + "\"}}}",
+        });
     }
 
     [Fact]
