@@ -175,13 +175,14 @@ public sealed class SqliteAuditStore : AdoAuditStore
     /// opens a new connection: a store repaired or replaced meanwhile is then seen).</summary>
     private long Write(Func<SqliteChainWriter, long> append)
     {
-        // A kept connection would still write to a file that was moved away: check the path itself, as Open does.
-        if (!File.Exists(DatabasePath))
+        // A kept connection would still write to a file that was moved away: check the path itself, as Open does (one
+        // stat: a missing file has the "not found" time, 1601-01-01).
+        var stamp = File.GetCreationTimeUtc(DatabasePath);
+        if (stamp == MissingFileTime && !File.Exists(DatabasePath))
             throw new AuditStoreUnavailableException($"The Sqlite audit store at {Target} cannot be reached: the file does not exist.");
         SqliteChainWriter? writer = null;
         try
         {
-            var stamp = File.GetCreationTimeUtc(DatabasePath);
             var result = Translate(() => append(writer = SqliteChainWriter.Rent($"{DatabasePath}|{BusyTimeoutSeconds}", stamp,
                 () => (SqliteConnection)Open(() => OpenSqlite(_writer, create: false)), Statements)));
             writer!.Return();
@@ -193,6 +194,8 @@ public sealed class SqliteAuditStore : AdoAuditStore
             throw;
         }
     }
+
+    private static readonly DateTime MissingFileTime = DateTime.FromFileTimeUtc(0);
 
     private SqliteChainWriter.SqliteStatements? _statements;
 
