@@ -2,7 +2,9 @@ using BuzzKeyMgmt.AuditLoad;
 
 // Usage:
 //   append  <db path> <n>            append n rows (Started/Completed pairs) through the store, one durable commit each
-//   bench   <work dir> <n>           durable chained appends per second vs plain durable inserts (baseline)
+//   bench   <work dir> <n>           durable chained appends per second vs plain durable inserts of the same rows (baseline)
+//   journal <path> <rows>            write a journal of <rows> rows as the trail does when the store is away
+//   replay  <work dir> <journal>     replay a copy of that journal into a new store (Sync-KeyAuditJournal), twice
 //   seed    <db path> <rows>         bulk-load a valid chain of <rows> rows (one transaction)
 //   verify  <db path>                verify the chain and print rows and seconds
 //   digests <db path> <folder> <every>   sign a digest of every <every> rows of the chain into <folder> (as AuditAnchor writes them)
@@ -14,6 +16,8 @@ try
     {
         ["append", var db, var n] => LoadCommands.Append(db, int.Parse(n)),
         ["bench", var dir, var n] => LoadCommands.Bench(dir, int.Parse(n)),
+        ["journal", var path, var rows] => LoadCommands.Journal(path, int.Parse(rows)),
+        ["replay", var dir, var journal] => LoadCommands.Replay(dir, journal),
         ["seed", var db, var rows] => LoadCommands.Seed(db, long.Parse(rows)),
         ["verify", var db] => LoadCommands.Verify(db),
         ["digests", var db, var folder, var every] => DigestCommands.Seed(db, folder, int.Parse(every)),
@@ -35,6 +39,6 @@ catch (FormatException ex)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: append <db> <n> | bench <dir> <n> | seed <db> <rows> | verify <db> | digests <db> <folder> <every> | verify-digests <db> <folder> [Newest|AllDigests|AllSignatures]");
+    Console.Error.WriteLine("usage: append <db> <n> | bench <dir> <n> | journal <path> <rows> | replay <dir> <journal> | seed <db> <rows> | verify <db> | digests <db> <folder> <every> | verify-digests <db> <folder> [Newest|AllDigests|AllSignatures]");
     return 2;
 }

@@ -222,7 +222,8 @@ public sealed class AuditTrail
     /// Replays both journals (local and fallback) into the store, merged in time order (each journal's own order kept),
     /// skipping rows whose AuditId is already stored; then moves the lines that cannot be verified (unreadable, altered,
     /// invalid) to each journal's quarantine file, with their line numbers and reasons, and empties the journals. Every
-    /// verifiable row is replayed whatever the other lines hold. Throws (journals kept) when the store does not take a row.
+    /// verifiable row is replayed whatever the other lines hold, <see cref="ReplayBatch"/> rows per store transaction (one
+    /// durable commit each). Throws (journals kept) when the store does not take a row.
     /// </summary>
     public AuditSyncResult Sync()
     {
@@ -264,22 +265,30 @@ public sealed class AuditTrail
         }
     }
 
+    /// <summary>Journal rows replayed per store transaction: one durable commit for each, and a write lock held briefly
+    /// enough (a few milliseconds) that an operation of another process waiting for it is not sent to its journal.</summary>
+    public const int ReplayBatch = 500;
+
     private (int, int, int, IReadOnlyList<string>) ReplayScans(IReadOnlyList<JournalScan> scans, List<string> problems)
     {
         foreach (var scan in scans)
             problems.AddRange(scan.Gaps.Select(g => $"The audit journal {scan.JournalPath}: {g}."));
         int added = 0, skipped = 0, total = 0;
+        var batch = new List<AuditEntry>(ReplayBatch);
+        void Commit()
+        {
+            foreach (var stored in _store.AppendBatch(batch))
+                if (stored.Inserted) added++;
+                else skipped++;
+            batch.Clear();
+        }
         foreach (var row in MergeByTime(scans))
         {
             total++;
-            if (_store.Contains(row.AuditId))
-            {
-                skipped++;
-                continue;
-            }
-            _store.Append(row.ToEntry());
-            added++;
+            batch.Add(row.ToEntry());
+            if (batch.Count == ReplayBatch) Commit();
         }
+        if (batch.Count > 0) Commit();
         return (total, added, skipped, scans.Where(s => s.LineCount > 0 || s.TornTail is not null).Select(s => s.JournalPath).ToList());
     }
 

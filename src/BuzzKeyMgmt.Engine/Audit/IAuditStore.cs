@@ -22,6 +22,26 @@ public interface IAuditStore
     /// </summary>
     AuditRecord Append(AuditEntry entry);
 
+    /// <summary>
+    /// Appends rows that are ready together (a journal replay, a bulk run) in their order at the end of the chain, with
+    /// the same rules as <see cref="Append"/> (one chain, idempotent by AuditId: a row already stored, also earlier in
+    /// the same batch, is returned as stored with <see cref="StoredAuditRow.Inserted"/> false), in one write transaction
+    /// and so one durable commit: all of them or, on a failure, none. Every entry is checked before anything is written.
+    /// This default commits row by row; the stores override it.
+    /// </summary>
+    IReadOnlyList<StoredAuditRow> AppendBatch(IReadOnlyList<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries) AuditEntryRules.Normalize(entry);
+        var rows = new List<StoredAuditRow>(entries.Count);
+        foreach (var entry in entries)
+        {
+            var present = Contains(entry.AuditId);
+            rows.Add(new StoredAuditRow(Append(entry), Inserted: !present));
+        }
+        return rows;
+    }
+
     bool Contains(Guid auditId);
 
     /// <summary>Rows matching the query, newest (highest Sequence) first.</summary>
@@ -93,3 +113,7 @@ public interface IAuditStore
     /// <summary>Provider, target without secrets, schema version and reachability. Never throws for an unreachable store.</summary>
     AuditStoreDescription Describe();
 }
+
+/// <summary>One row of <see cref="IAuditStore.AppendBatch"/>: the row as stored, and whether this call inserted it (false:
+/// its AuditId was already stored and the stored row is returned).</summary>
+public sealed record StoredAuditRow(AuditRecord Record, bool Inserted);

@@ -16,6 +16,7 @@ public sealed class TempDirectory : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        BuzzKeyMgmt.Engine.Audit.Sqlite.SqliteAuditStore.CloseIdleWriters();
         try
         {
             Directory.Delete(Path, recursive: true);

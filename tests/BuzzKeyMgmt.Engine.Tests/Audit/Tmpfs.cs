@@ -47,6 +47,7 @@ public sealed class Tmpfs : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();   // pooled connections hold files open on the mount
+        BuzzKeyMgmt.Engine.Audit.Sqlite.SqliteAuditStore.CloseIdleWriters();   // and so do the kept audit writers
         if (Run("umount", Directory).Code != 0) Run("umount", "-l", Directory);
     }
 

@@ -51,6 +51,14 @@ public sealed class SqlServerAuditStore : AdoAuditStore
 
     internal const string TailSql = "SELECT TOP (1) Sequence, RowHash FROM dbo.KeyManagementAudit ORDER BY Sequence DESC";
 
+    /// <summary>The chain lock and the tail in one round trip: one row (the sp_getapplock result, then the tail's Sequence
+    /// and RowHash, null on an empty chain or when the lock was not granted).</summary>
+    internal const string LockAndTailSql =
+        "DECLARE @lock INT, @tailSequence BIGINT, @tailHash CHAR(64); " +
+        "EXEC @lock = sys.sp_getapplock @Resource = @Resource, @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = @LockTimeout; " +
+        "IF @lock >= 0 SELECT TOP (1) @tailSequence = Sequence, @tailHash = RowHash FROM dbo.KeyManagementAudit ORDER BY Sequence DESC; " +
+        "SELECT @lock AS LockResult, @tailSequence AS TailSequence, @tailHash AS TailHash;";
+
     internal const string MigrationLockSql =
         "DECLARE @result INT; EXEC @result = sys.sp_getapplock @Resource = N'BuzzKeyMgmt.Migrate', @LockMode = N'Exclusive', " +
         "@LockOwner = N'Transaction', @LockTimeout = 60000; IF @result < 0 THROW 51004, N'Timed out waiting for the migration lock.', 1;";
@@ -80,7 +88,7 @@ public sealed class SqlServerAuditStore : AdoAuditStore
     /// <summary>Every SQL text this provider sends besides the shared <see cref="Storage.AuditSql"/> statements.</summary>
     internal static IReadOnlyList<string> DialectStatements { get; } =
     [
-        SchemaVersionExistsSql, TailSql, MigrationLockSql, UpsertSql,
+        SchemaVersionExistsSql, TailSql, LockAndTailSql, MigrationLockSql, UpsertSql,
         Storage.AuditSql.Query(new AuditQuery
         {
             KeyId = "k", Operation = "REVOKE", IncidentId = "i", ChangeId = "c", Environment = "e", OperationId = Guid.Empty,
@@ -123,7 +131,23 @@ public sealed class SqlServerAuditStore : AdoAuditStore
         var result = command.Parameters.Add("@Result", SqlDbType.Int);
         result.Direction = ParameterDirection.ReturnValue;
         command.ExecuteNonQuery();
-        if (result.Value is int code && code < 0)
+        if (result.Value is int code) ThrowIfNotLocked(code);
+    }
+
+    /// <summary>One round trip instead of two: sp_getapplock and the tail read in one batch (see README.md in this folder).</summary>
+    protected override (long Sequence, string PreviousHash) LockAndReadTail(DbConnection connection, DbTransaction transaction)
+    {
+        using var command = Command(connection, transaction, LockAndTailSql,
+            ("@Resource", ChainLockResource), ("@LockTimeout", (int)ChainLockWait.TotalMilliseconds));
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) throw new AuditStoreException(AuditErrorCodes.ChainConflict, "The audit chain lock batch returned no row.");
+        ThrowIfNotLocked(reader.GetInt32(0));
+        return reader.IsDBNull(1) ? (1, AuditHasher.GenesisHash) : (reader.GetInt64(1) + 1, reader.GetString(2).Trim());
+    }
+
+    private void ThrowIfNotLocked(int code)
+    {
+        if (code < 0)
             throw new AuditStoreException(AuditErrorCodes.ChainConflict, code == -1
                 ? $"Could not take the audit chain lock within {ChainLockWait.TotalSeconds:0.#} s: another writer holds it (sp_getapplock returned -1)."
                 : $"Could not take the audit chain lock (sp_getapplock returned {code}).");

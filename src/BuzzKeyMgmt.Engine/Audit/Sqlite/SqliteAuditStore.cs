@@ -16,6 +16,7 @@ public sealed class SqliteAuditStore : AdoAuditStore
     private static readonly Lazy<IReadOnlyList<MigrationScript>> AllScripts = new(() => MigrationScript.Load("sqlite"));
     private readonly string _readWrite;
     private readonly string _readWriteCreate;
+    private readonly string _writer;
 
     /// <summary>How long a write waits for another connection's write lock, unless told otherwise.</summary>
     public const int DefaultBusyTimeoutSeconds = 30;
@@ -38,6 +39,9 @@ public sealed class SqliteAuditStore : AdoAuditStore
         _readWrite = builder.ToString();
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
         _readWriteCreate = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        builder.Pooling = false;   // the kept writer's own connection: closed, not pooled, when it is dropped
+        _writer = builder.ToString();
     }
 
     public string DatabasePath { get; }
@@ -82,7 +86,12 @@ public sealed class SqliteAuditStore : AdoAuditStore
             throw new AuditStoreUnavailableException($"The Sqlite audit store at {Target} cannot be reached: the file does not exist.");
         }
 
-        var connection = new SqliteConnection(create ? _readWriteCreate : _readWrite);
+        return OpenSqlite(create ? _readWriteCreate : _readWrite, create);
+    }
+
+    private SqliteConnection OpenSqlite(string connectionString, bool create)
+    {
+        var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
@@ -98,7 +107,7 @@ public sealed class SqliteAuditStore : AdoAuditStore
         }
         catch
         {
-            SqliteConnection.ClearPool(connection);
+            if (connection.ConnectionString != _writer) SqliteConnection.ClearPool(connection);
             connection.Dispose();
             throw;
         }
@@ -126,29 +135,88 @@ public sealed class SqliteAuditStore : AdoAuditStore
         command.ExecuteNonQuery();
     }
 
+    private const string InsertSql =
+        $"INSERT INTO KeyManagementAudit ({AuditColumns}) VALUES (@Sequence, @AuditId, @OperationId, @OccurredAtUtc, " +
+        "@Environment, @Operation, @Phase, @Outcome, @KeyId, @KeyArn, @Alias, @IncidentId, @ChangeId, @Reason, @IsEmergency, " +
+        "@OperatorArn, @OperatorName, @ClientHost, @ClientAddress, @Approvals, @DurationMs, @ErrorCode, @ErrorMessage, " +
+        "@AlertMessageId, @Details, @PreviousHash, @RowHash) ON CONFLICT (AuditId) DO NOTHING";
+
     protected override bool InsertChained(DbConnection connection, DbTransaction transaction, AuditRecord record)
     {
-        using var command = Command(connection, transaction,
-            $"INSERT INTO KeyManagementAudit ({AuditColumns}) VALUES (@Sequence, @AuditId, @OperationId, @OccurredAtUtc, " +
-            "@Environment, @Operation, @Phase, @Outcome, @KeyId, @KeyArn, @Alias, @IncidentId, @ChangeId, @Reason, @IsEmergency, " +
-            "@OperatorArn, @OperatorName, @ClientHost, @ClientAddress, @Approvals, @DurationMs, @ErrorCode, @ErrorMessage, " +
-            "@AlertMessageId, @Details, @PreviousHash, @RowHash) ON CONFLICT (AuditId) DO NOTHING",
-            RowParameters(record));
+        using var command = Command(connection, transaction, InsertSql, RowParameters(record));
         return command.ExecuteNonQuery() == 1;
     }
+
+    public override AuditRecord Append(AuditEntry entry) => AppendBatch([entry])[0].Record;
+
+    /// <summary>Through the kept writer (see <see cref="SqliteChainWriter"/>): one BEGIN IMMEDIATE, the tail, the rows,
+    /// one durable commit.</summary>
+    public override IReadOnlyList<StoredAuditRow> AppendBatch(IReadOnlyList<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var normalized = entries.Select(AuditEntryRules.Normalize).ToList();
+        if (normalized.Count == 0) return [];
+        var rows = new List<StoredAuditRow>(normalized.Count);
+        Write(writer => writer.Append(normalized, rows.Add));
+        return rows;
+    }
+
+    public override long AppendMany(IEnumerable<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return Write(writer => writer.Append(entries.Select(AuditEntryRules.Normalize), stored: null));
+    }
+
+    /// <summary>Closes the writers this process keeps for appends (<see cref="SqliteConnection.ClearAllPools"/> does not
+    /// reach them): afterwards no audit file is held open by them.</summary>
+    public static void CloseIdleWriters() => SqliteChainWriter.CloseIdle();
+
+    /// <summary>Runs an append on a kept writer of this file; a writer that failed is closed, not kept (the next append
+    /// opens a new connection: a store repaired or replaced meanwhile is then seen).</summary>
+    private long Write(Func<SqliteChainWriter, long> append)
+    {
+        // A kept connection would still write to a file that was moved away: check the path itself, as Open does (one
+        // stat: a missing file has the "not found" time, 1601-01-01).
+        var stamp = File.GetCreationTimeUtc(DatabasePath);
+        if (stamp == MissingFileTime && !File.Exists(DatabasePath))
+            throw new AuditStoreUnavailableException($"The Sqlite audit store at {Target} cannot be reached: the file does not exist.");
+        SqliteChainWriter? writer = null;
+        try
+        {
+            var result = Translate(() => append(writer = SqliteChainWriter.Rent($"{DatabasePath}|{BusyTimeoutSeconds}", stamp,
+                () => (SqliteConnection)Open(() => OpenSqlite(_writer, create: false)), Statements)));
+            writer!.Return();
+            return result;
+        }
+        catch
+        {
+            writer?.Dispose();
+            throw;
+        }
+    }
+
+    private static readonly DateTime MissingFileTime = DateTime.FromFileTimeUtc(0);
+
+    private SqliteChainWriter.SqliteStatements? _statements;
+
+    private SqliteChainWriter.SqliteStatements Statements =>
+        _statements ??= new(InsertSql, Storage.AuditSql.FindByAuditId, ChainTailSql, RowParameters, ReadRecord);
+
+    /// <summary>A value as SQLite stores it (the canonical forms the row hash is computed over).</summary>
+    internal static object ToSqliteValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Guid g => g.ToString("D"),
+        DateTimeOffset d => AuditHasher.FormatTimestamp(d),
+        bool b => b ? 1 : 0,
+        _ => value,
+    };
 
     protected override void AddParameter(DbCommand command, string name, object? value)
     {
         var parameter = ((SqliteCommand)command).CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value switch
-        {
-            null => DBNull.Value,
-            Guid g => g.ToString("D"),
-            DateTimeOffset d => AuditHasher.FormatTimestamp(d),
-            bool b => b ? 1 : 0,
-            _ => value,
-        };
+        parameter.Value = ToSqliteValue(value);
         command.Parameters.Add(parameter);
     }
 

@@ -19,30 +19,47 @@ public abstract partial class AdoAuditStore
     /// <summary>Inserts a row whose hash was computed against the current tail; false when its AuditId already exists.</summary>
     protected abstract bool InsertChained(DbConnection connection, DbTransaction transaction, AuditRecord record);
 
-    public AuditRecord Append(AuditEntry entry)
+    /// <summary>Reads the chain tail inside the write transaction, after taking the cross-process chain lock (one round
+    /// trip where the provider can do both in one batch).</summary>
+    protected virtual (long Sequence, string PreviousHash) LockAndReadTail(DbConnection connection, DbTransaction transaction)
     {
-        var normalized = AuditEntryRules.Normalize(entry);
+        LockChain(connection, transaction);
+        return ReadTail(connection, transaction);
+    }
+
+    public virtual AuditRecord Append(AuditEntry entry) => AppendBatch([entry])[0].Record;
+
+    /// <summary>
+    /// One write transaction: the chain lock and the tail, then each row hashed against the row before it and inserted
+    /// (a row whose AuditId is already stored is not inserted: the stored row is returned), one commit. Every entry is
+    /// checked before the store is touched.
+    /// </summary>
+    public virtual IReadOnlyList<StoredAuditRow> AppendBatch(IReadOnlyList<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var normalized = entries.Select(AuditEntryRules.Normalize).ToList();
+        if (normalized.Count == 0) return [];
         return Run(create: false, connection =>
         {
             using var transaction = BeginWriteTransaction(connection);
-            LockChain(connection, transaction);
-            var existing = FindByAuditId(connection, transaction, normalized.AuditId);
-            if (existing is not null)
+            var (sequence, previousHash) = LockAndReadTail(connection, transaction);
+            var rows = new List<StoredAuditRow>(normalized.Count);
+            foreach (var entry in normalized)
             {
-                transaction.Commit();
-                return existing;
-            }
-            var (sequence, previousHash) = ReadTail(connection, transaction);
-            var record = new AuditRecord(normalized, sequence, previousHash,
-                AuditHasher.ComputeRowHash(normalized, sequence, previousHash));
-            if (!InsertChained(connection, transaction, record))
-            {
-                var stored = FindByAuditId(connection, transaction, normalized.AuditId);
-                transaction.Commit();
-                return stored ?? throw new AuditStoreException(AuditErrorCodes.ChainConflict, $"Audit row {normalized.AuditId} was neither inserted nor found.");
+                var record = new AuditRecord(entry, sequence, previousHash, AuditHasher.ComputeRowHash(entry, sequence, previousHash));
+                if (!InsertChained(connection, transaction, record))
+                {
+                    var stored = FindByAuditId(connection, transaction, entry.AuditId)
+                        ?? throw new AuditStoreException(AuditErrorCodes.ChainConflict, $"Audit row {entry.AuditId} was neither inserted nor found.");
+                    rows.Add(new StoredAuditRow(stored, Inserted: false));
+                    continue;
+                }
+                rows.Add(new StoredAuditRow(record, Inserted: true));
+                previousHash = record.RowHash;
+                sequence++;
             }
             transaction.Commit();
-            return record;
+            return (IReadOnlyList<StoredAuditRow>)rows;
         });
     }
 
@@ -50,14 +67,13 @@ public abstract partial class AdoAuditStore
     /// Appends many rows in one transaction (bulk import, benchmarks): same chain rules and AuditId idempotency as
     /// <see cref="Append"/>, one commit at the end. Returns the number of rows inserted.
     /// </summary>
-    public long AppendMany(IEnumerable<AuditEntry> entries)
+    public virtual long AppendMany(IEnumerable<AuditEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         return Run(create: false, connection =>
         {
             using var transaction = BeginWriteTransaction(connection);
-            LockChain(connection, transaction);
-            var (sequence, previousHash) = ReadTail(connection, transaction);
+            var (sequence, previousHash) = LockAndReadTail(connection, transaction);
             long inserted = 0;
             foreach (var entry in entries)
             {
@@ -121,7 +137,7 @@ public abstract partial class AdoAuditStore
         while (reader.Read()) yield return ReadRecord(reader);
     }
 
-    private (long Sequence, string PreviousHash) ReadTail(DbConnection connection, DbTransaction transaction)
+    protected (long Sequence, string PreviousHash) ReadTail(DbConnection connection, DbTransaction transaction)
     {
         using var command = Command(connection, transaction, ChainTailSql);
         using var reader = command.ExecuteReader();
@@ -130,7 +146,7 @@ public abstract partial class AdoAuditStore
             : (1, AuditHasher.GenesisHash);
     }
 
-    private AuditRecord? FindByAuditId(DbConnection connection, DbTransaction? transaction, Guid auditId)
+    protected AuditRecord? FindByAuditId(DbConnection connection, DbTransaction? transaction, Guid auditId)
     {
         using var command = Command(connection, transaction,
             AuditSql.FindByAuditId, ("@AuditId", auditId));

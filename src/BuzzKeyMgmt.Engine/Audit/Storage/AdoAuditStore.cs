@@ -102,11 +102,14 @@ public abstract partial class AdoAuditStore : IAuditStore
     }
 
     /// <summary>Opens a connection, translating failure into <see cref="AuditStoreUnavailableException"/>.</summary>
-    protected DbConnection Open(bool create)
+    protected DbConnection Open(bool create) => Open(() => OpenConnection(create));
+
+    /// <summary>Opens a connection with <paramref name="open"/>, translating failure as <see cref="Open(bool)"/> does.</summary>
+    protected DbConnection Open(Func<DbConnection> open)
     {
         try
         {
-            return OpenConnection(create);
+            return open();
         }
         catch (AuditStoreException)
         {
@@ -124,26 +127,33 @@ public abstract partial class AdoAuditStore : IAuditStore
         var connection = Open(create);
         using (connection)
         {
-            try
-            {
-                return work(connection);
-            }
-            catch (AuditStoreException)
-            {
-                throw;
-            }
-            catch (DbException ex) when (IsAppendOnlyViolation(ex))
-            {
-                throw new AuditStoreException(AuditErrorCodes.AppendOnlyViolation, $"The audit store refused the change: {_secrets.Scrub(ex.Message)}", Safe(ex));
-            }
-            catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException && IsUnavailable(ex))
-            {
-                throw new AuditStoreUnavailableException($"The {Provider} audit store at {Target} became unreachable: {_secrets.Scrub(ex.Message)}", Safe(ex));
-            }
-            catch (DbException ex)
-            {
-                throw new AuditStoreException(AuditErrorCodes.StoreFailure, $"The {Provider} audit store at {Target} failed: {_secrets.Scrub(ex.Message)}", Safe(ex));
-            }
+            return Translate(() => work(connection));
+        }
+    }
+
+    /// <summary>Runs work over a connection already open (a kept writer connection), translating provider failures into
+    /// domain errors as <see cref="Run{T}"/> does.</summary>
+    protected T Translate<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (AuditStoreException)
+        {
+            throw;
+        }
+        catch (DbException ex) when (IsAppendOnlyViolation(ex))
+        {
+            throw new AuditStoreException(AuditErrorCodes.AppendOnlyViolation, $"The audit store refused the change: {_secrets.Scrub(ex.Message)}", Safe(ex));
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException && IsUnavailable(ex))
+        {
+            throw new AuditStoreUnavailableException($"The {Provider} audit store at {Target} became unreachable: {_secrets.Scrub(ex.Message)}", Safe(ex));
+        }
+        catch (DbException ex)
+        {
+            throw new AuditStoreException(AuditErrorCodes.StoreFailure, $"The {Provider} audit store at {Target} failed: {_secrets.Scrub(ex.Message)}", Safe(ex));
         }
     }
 
