@@ -47,7 +47,7 @@ Invoke-Runbook -Purpose 'Revocation' -Arguments $args -Parameters ([ordered]@{
     if ($null -ne $p.PendingWindowDays) { $revoke.PendingWindowDays = $p.PendingWindowDays }
     $result = Revoke-EncryptionKey @revoke
     $data = [ordered]@{ keyId = $result.KeyId; alias = $result.Alias; previousState = $result.PreviousState; state = $result.State
-        auditId = "$($result.AuditId)"; journaled = $result.Journaled; durationMs = [int]$result.Duration.TotalMilliseconds }
+        auditId = "$($result.AuditId)"; journaled = $result.Journaled; durationMs = $result.DurationMs }
     if ($result.Journaled) {
         New-RunbookOutcome Journaled "Revoked $($p.KeyId) ($($result.State)), but the audit store was unreachable: the audit rows are in the local journal. Run Sync-KeyAuditJournal." $data
     }

@@ -24,7 +24,7 @@ skips the confirmation, never the MFA step. The outcome is alerted over SNS (que
         Session           = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
         Force             = 'Do not ask for confirmation (-WhatIf and an explicit -Confirm still apply; MFA is never skipped).'
     }
-    Outputs     = 'RevocationResult: KeyId, Alias, Environment, IncidentId, PreviousState, State, Verified, AlreadyRevoked, DeletionDate, AuditId, AlertId (named by the Completed audit row and the message body), AlertMessageId (from SNS), AlertDelivery, Warnings, Duration, Journaled, StepMilliseconds.'
+    Outputs     = 'RevocationResult: KeyId, Alias, Environment, IncidentId, PreviousState, State, Verified, AlreadyRevoked, DeletionDate, AuditId, AlertId (named by the Completed audit row and the message body), AlertMessageId (from SNS), AlertDelivery, Warnings, DurationMs, Journaled, StepMilliseconds.'
     Examples    = @(
         @{
             Title   = 'Revoke a compromised key'
