@@ -25,7 +25,7 @@ Import-Module $ModulePath
 $sandbox = Start-KeyMgmtSandbox -PassThru
 try {
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    $seeded = Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -RotationMix
+    $seeded = (Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -RotationMix).Count
     $seedPerSecond = $seeded / $sw.Elapsed.TotalSeconds
     $null = Set-KeyMgmtSandboxFault -Operation '*' -Kind Latency -Probability 1 -Latency ([TimeSpan]::FromMilliseconds($LatencyMs))
     Connect-KeyManagement -Environment sandbox -Role Admin

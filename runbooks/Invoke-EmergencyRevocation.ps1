@@ -42,7 +42,7 @@ Invoke-Runbook -Purpose 'Revocation' -Arguments $args -Parameters ([ordered]@{
     Assert-RunbookInput -Environment $p.Environment -IncidentId $p.IncidentId -Reason $p.Reason   # the cmdlets' own checks, before MFA is spent
     $connect = @{ Environment = $p.Environment; Role = 'Emergency'; IncidentId = $p.IncidentId; Verbose = $p.Verbose }
     if ($p.MfaCode) { $connect.MfaCode = $p.MfaCode }
-    Connect-KeyManagement @connect
+    Connect-KeyManagement @connect -InformationAction Ignore   # stdout carries only the JSON result line
     $revoke = @{ KeyId = $p.KeyId; IncidentId = $p.IncidentId; Reason = $p.Reason; Force = $true; ScheduleDeletion = $p.ScheduleDeletion; Verbose = $p.Verbose }
     if ($null -ne $p.PendingWindowDays) { $revoke.PendingWindowDays = $p.PendingWindowDays }
     $result = Revoke-EncryptionKey @revoke

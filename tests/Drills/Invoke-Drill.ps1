@@ -39,6 +39,7 @@ try {
     Step 'Start the sandbox with a fleet' {
         $sandbox = Start-KeyMgmtSandbox -PassThru
         $n = Add-KeyMgmtSandboxKey -Count $FleetSize -AliasPrefix 'alias/CEK_User_' -RotationMix
+        $n = $n.Count
         "$n keys at $($sandbox.Endpoint)"
     }
     Step 'Read the fleet as Admin' {

@@ -17,6 +17,7 @@ AWS managed keys are left out of fleet results unless -IncludeAwsManaged.
         ThrottleLimit          = 'How many keys are read at once (1-256, default 48).'
         Session                = 'A session from Connect-KeyManagement -PassThru to use instead of the current one.'
     }
+    Related     = @('Get-KeyRotationDue', 'Get-KeyCompliance', 'Revoke-EncryptionKey', 'Invoke-KeyRotation')
     Outputs     = 'KeyStatus: KeyId, Arn, Aliases, Description, State, Enabled, KeySpec, KeyUsage, Origin, KeyManager, CreationDate, RotationEnabled, RotationPeriodDays, NextRotationDate, LastRotationDate, DeletionDate, Tags, Environment.'
     Examples    = @(
         @{ Title = 'Keys behind some aliases'; Code = '''alias/CEK_User_1'', ''alias/CEK_User_2'' | Get-KeyStatus'; Remarks = 'One KeyStatus per alias, in the order given.'; Setup = 'Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 30 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Admin' }

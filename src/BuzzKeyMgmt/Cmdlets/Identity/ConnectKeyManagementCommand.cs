@@ -76,6 +76,8 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
         }
         Context.Sessions.Add(session);
         WriteVerbose($"Connected: {session.CallerArn}, expires {(session.ExpiresAt is { } at ? at.ToString("u") : "never")}.");
+        Display.Say(this, $"Connected to {session.Environment} as {session.Role} ({session.CallerArn}), " +
+                          (session.ExpiresAt is { } until ? $"until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z." : "credentials do not expire."));
         if (PassThru) WriteObject(session);
     }
 }
