@@ -20,7 +20,7 @@ so. Role None keeps the base credentials as they are.
         ChangeId        = 'The change this session works on (instead of an incident).'
         PassThru        = 'Also write the session object.'
     }
-    Outputs     = 'With -PassThru, the KeyMgmtSession: Environment, Role, CallerArn, Operator, ExpiresAt, TimeLeft.'
+    Outputs     = 'With -PassThru, the KeyMgmtSession: Environment, Role, CallerArn, Operator, ExpiresAt, TimeLeft. Without it, nothing in the pipeline: one line (Connected to <environment> as <role> (<caller ARN>), until <time>Z.) on the information stream, shown like Write-Host output, captured with 6>&1 or -InformationVariable, silenced with -InformationAction Ignore.'
     Examples    = @(
         @{ Title = 'Emergency role for an incident'; Code = 'Connect-KeyManagement -Environment production -Role Emergency -MfaCode 123456 -IncidentId INC-2026-0042'; Remarks = 'Assumes the Emergency role with MFA; the session name carries INC-2026-0042.'; Run = $false }
         @{ Title = 'Practise in the sandbox'; Code = 'Start-KeyMgmtSandbox; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -PassThru'; Remarks = 'The sandbox registers the environment "sandbox" and gives the current MFA code of its virtual device.' }

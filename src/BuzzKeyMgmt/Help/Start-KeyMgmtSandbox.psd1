@@ -21,7 +21,7 @@ VPC endpoint: STS or SNS requests sent there get 400 {"__type":"UnknownOperation
         PassThru       = 'Write the sandbox object: Endpoint, KmsOnlyEndpoint, AccountId, Region, Regions, Root, Users, role ARNs, MfaSerial, AlertTopicArn.'
         Wait           = 'Run in the foreground until Ctrl+C, then stop.'
     }
-    Outputs     = 'With -PassThru or -Wait, the SandboxServer.'
+    Outputs     = 'With -PassThru or -Wait, the SandboxServer. Without -Wait it says one line (Sandbox running at <endpoint> (account, Regions); environments ...) on the information stream, shown like Write-Host output, silenced with -InformationAction Ignore.'
     Examples    = @(
         @{ Title = 'Start, practise, stop'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; $sandbox.Endpoint; Stop-KeyMgmtSandbox'; Remarks = 'Starts on a free port and shows the endpoint URL.' }
         @{ Title = 'Regions and the KMS-only endpoint'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; $sandbox.Regions; $sandbox.AlertTopicArnIn(''eu-west-2''); $sandbox.KmsOnlyEndpoint'; Remarks = 'Point a client at KmsOnlyEndpoint to rehearse an environment that reaches KMS through a VPC endpoint only.' }
