@@ -15,12 +15,13 @@ public sealed class FlatList<T> : ReadOnlyCollection<T>
 
     public FlatList(IList<T> items) : base(items) { }
 
-    /// <summary>The items as a <see cref="FlatList{T}"/> (the same instance when it already is one); null becomes empty.</summary>
+    /// <summary>The items as a <see cref="FlatList{T}"/> (the same instance when it already is one); null or nothing is
+    /// <see cref="Empty"/>, one shared instance, so records holding no items stay equal.</summary>
     public static FlatList<T> Of(IEnumerable<T>? items) => items switch
     {
         null => Empty,
         FlatList<T> flat => flat,
-        _ => new FlatList<T>(items.ToArray()),
+        _ => items.ToArray() is { Length: > 0 } array ? new FlatList<T>(array) : Empty,
     };
 
     public override string ToString() => string.Join(";", this.Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)));
@@ -41,7 +42,7 @@ public sealed class FlatMap<TValue> : ReadOnlyDictionary<string, TValue>
     {
         null => Empty,
         FlatMap<TValue> flat => flat,
-        _ => new FlatMap<TValue>(new Dictionary<string, TValue>(items, StringComparer.Ordinal)),
+        _ => new Dictionary<string, TValue>(items, StringComparer.Ordinal) is { Count: > 0 } map ? new FlatMap<TValue>(map) : Empty,
     };
 
     public override string ToString() =>
