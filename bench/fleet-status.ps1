@@ -47,16 +47,16 @@ $child = @"
 Import-Module '$ModulePath'
 `$sandbox = Start-KeyMgmtSandbox -PassThru -MemberAccounts $accounts
 `$sw = [Diagnostics.Stopwatch]::StartNew()
-`$seeded = Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -RotationMix
+`$seeded = (Add-KeyMgmtSandboxKey -Count $Keys -AliasPrefix 'alias/CEK_User_' -RotationMix).Count
 `$members = @(`$sandbox.MemberAccounts)
 `$fleet = @()
 for (`$i = 0; `$i -lt $Environments; `$i++) {
     `$account = `$members[[math]::Floor(`$i / 2)]; `$region = `$sandbox.Regions[`$i % 2]
-    `$seeded += Add-KeyMgmtSandboxKey -Count $KeysPerEnvironment -AccountId `$account -Region `$region -RotationMix
+    `$seeded += (Add-KeyMgmtSandboxKey -Count $KeysPerEnvironment -AccountId `$account -Region `$region -RotationMix).Count
     `$fleet += @{ account = `$account; region = `$region }
 }
 `$large = `$members[-1]
-`$seeded += Add-KeyMgmtSandboxKey -Count $LargeKeys -AccountId `$large -Region `$sandbox.Region -RotationMix
+`$seeded += (Add-KeyMgmtSandboxKey -Count $LargeKeys -AccountId `$large -Region `$sandbox.Region -RotationMix).Count
 `$seedSeconds = `$sw.Elapsed.TotalSeconds
 function Rotatable(`$kms) { @(`$kms.KeyFacts() | Where-Object { `$_.KeyManager -eq 'CUSTOMER' -and `$_.KeySpec -eq 'SYMMETRIC_DEFAULT' -and `$_.Origin -eq 'AWS_KMS' }).Count }
 `$op = `$sandbox.User('operator')

@@ -42,12 +42,12 @@ Invoke-Runbook -Purpose 'Revocation' -Arguments $args -Parameters ([ordered]@{
     Assert-RunbookInput -Environment $p.Environment -IncidentId $p.IncidentId -Reason $p.Reason   # the cmdlets' own checks, before MFA is spent
     $connect = @{ Environment = $p.Environment; Role = 'Emergency'; IncidentId = $p.IncidentId; Verbose = $p.Verbose }
     if ($p.MfaCode) { $connect.MfaCode = $p.MfaCode }
-    Connect-KeyManagement @connect
+    Connect-KeyManagement @connect -InformationAction Ignore   # stdout carries only the JSON result line
     $revoke = @{ KeyId = $p.KeyId; IncidentId = $p.IncidentId; Reason = $p.Reason; Force = $true; ScheduleDeletion = $p.ScheduleDeletion; Verbose = $p.Verbose }
     if ($null -ne $p.PendingWindowDays) { $revoke.PendingWindowDays = $p.PendingWindowDays }
     $result = Revoke-EncryptionKey @revoke
     $data = [ordered]@{ keyId = $result.KeyId; alias = $result.Alias; previousState = $result.PreviousState; state = $result.State
-        auditId = "$($result.AuditId)"; journaled = $result.Journaled; durationMs = [int]$result.Duration.TotalMilliseconds }
+        auditId = "$($result.AuditId)"; journaled = $result.Journaled; durationMs = $result.DurationMs }
     if ($result.Journaled) {
         New-RunbookOutcome Journaled "Revoked $($p.KeyId) ($($result.State)), but the audit store was unreachable: the audit rows are in the local journal. Run Sync-KeyAuditJournal." $data
     }

@@ -39,7 +39,7 @@ Invoke-Runbook -Purpose 'Recovery' -Arguments $args -Parameters ([ordered]@{
     Assert-RunbookInput -Environment $p.Environment -ChangeId $p.ChangeId -Reason $p.Reason   # the cmdlets' own checks, before MFA is spent
     $connect = @{ Environment = $p.Environment; Role = 'Recovery'; ChangeId = $p.ChangeId; Verbose = $p.Verbose }
     if ($p.MfaCode) { $connect.MfaCode = $p.MfaCode }
-    Connect-KeyManagement @connect
+    Connect-KeyManagement @connect -InformationAction Ignore   # stdout carries only the JSON result line
     $requested = @(Get-KeyAuditLog -Environment $p.Environment -KeyId $p.KeyId -Operation RECOVERY_REQUEST -ChangeId $p.ChangeId -Verbose:$p.Verbose |
         Where-Object { "$($_.Phase)" -eq 'Completed' -and "$($_.Outcome)" -eq 'Succeeded' })
     if (-not $requested) {

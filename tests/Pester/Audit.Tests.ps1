@@ -100,8 +100,8 @@ Describe 'Get-KeyAuditLog' {
         { Get-KeyAuditLog -KeyId 'not a key' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 
-    It 'has a table view with the operation, phase, outcome and key' {
-        (Get-KeyAuditLog -Last 1 | Format-Table | Out-String) | Should -Match 'Seq\s+OccurredAtUtc\s+Operation\s+Phase\s+Outcome\s+Key'
+    It 'has a table view with the operation, outcome (Started for a Started row) and key' {
+        (Get-KeyAuditLog -Last 1 | Format-Table | Out-String) | Should -Match 'Seq\s+OccurredAtUtc\s+Operation\s+Outcome\s+Key'
     }
 }
 

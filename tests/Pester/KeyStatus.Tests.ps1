@@ -84,7 +84,7 @@ Describe 'Get-KeyStatus' {
     }
 
     It 'shows a table view with what an administrator scans first' {
-        $text = Get-KeyStatus alias/app-8 | Format-Table | Out-String
+        $text = Get-KeyStatus alias/app-8 | Format-Table | Out-String -Width 120   # the views are laid out for 120 columns
         $text | Should -Match 'Alias\s+State\s+Rotation\s+NextRotation\s+DeletionDate'
         $text | Should -Match 'alias/app-8\s+Enabled'
     }

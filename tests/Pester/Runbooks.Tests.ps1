@@ -117,7 +117,7 @@ function Connect-KeyManagement {
 function Revoke-EncryptionKey {
     if ($env:BKM_FAKE -eq 'bare') { return [pscustomobject]@{ Unexpected = $true } }
     [pscustomobject]@{ KeyId = 'fake-key'; Alias = 'alias/fake'; PreviousState = 'Enabled'; State = 'Disabled'; AuditId = [guid]::NewGuid()
-        Journaled = $false; Duration = [timespan]::FromMilliseconds(5) }
+        Journaled = $false; DurationMs = [long]5 }
 }
 '@
     function Fake([string] $behaviour, [string] $Name = 'Invoke-EmergencyRevocation.ps1') {

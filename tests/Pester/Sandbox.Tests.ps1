@@ -90,9 +90,9 @@ Describe 'Start-KeyMgmtSandbox' {
     }
 
     It 'seeds keys plain, with -RotationMix, or with -FleetMix, and KeyFacts tells what each key is' {
-        Add-KeyMgmtSandboxKey 40 -AliasPrefix 'alias/plain-' | Should -Be 40
-        Add-KeyMgmtSandboxKey 40 -AliasPrefix 'alias/mix-' -RotationMix | Should -Be 40
-        Add-KeyMgmtSandboxKey 80 -AliasPrefix 'alias/fleet-' -FleetMix | Should -Be 80
+        (Add-KeyMgmtSandboxKey 40 -AliasPrefix 'alias/plain-').Count | Should -Be 40
+        (Add-KeyMgmtSandboxKey 40 -AliasPrefix 'alias/mix-' -RotationMix).Count | Should -Be 40
+        (Add-KeyMgmtSandboxKey 80 -AliasPrefix 'alias/fleet-' -FleetMix).Count | Should -Be 80
         $facts = @($Sandbox.Kms.KeyFacts())
         function Of($prefix) { @($facts | Where-Object { $_.Aliases -like "$prefix*" }) }
         (Of 'alias/plain-').Count | Should -Be 40
@@ -108,7 +108,7 @@ Describe 'Start-KeyMgmtSandbox' {
 
     It 'seeds another served Region with -Region, and refuses one it does not serve' {
         $before = @($Sandbox.Kms.KeyFacts()).Count
-        Add-KeyMgmtSandboxKey 12 -AliasPrefix 'alias/london-' -Region eu-west-2 -RotationMix | Should -Be 12
+        (Add-KeyMgmtSandboxKey 12 -AliasPrefix 'alias/london-' -Region eu-west-2 -RotationMix).Count | Should -Be 12
         @($Sandbox.Kms.KeyFacts()).Count | Should -Be $before
         $west = @($Sandbox.KmsIn('eu-west-2').KeyFacts() | Where-Object { $_.Aliases -like 'alias/london-*' })
         $west.Count | Should -Be 12

@@ -28,18 +28,22 @@ public sealed record AuditAppendResult(AuditRecord Record, bool Journaled, strin
 /// could not be opened or emptied, a missing line between two good ones).</summary>
 public sealed record AuditSyncResult(int JournalRows, int Replayed, int AlreadyPresent, ChainVerification StoreChain)
 {
+    private FlatList<QuarantinedLine> _quarantined = FlatList<QuarantinedLine>.Empty;
+    private FlatList<string> _journals = FlatList<string>.Empty;
+    private FlatList<string> _problems = FlatList<string>.Empty;
+
     /// <summary>Lines moved to a quarantine file by this run.</summary>
     public int Quarantined => QuarantinedLines.Count;
 
-    public IReadOnlyList<QuarantinedLine> QuarantinedLines { get; init; } = [];
+    public IReadOnlyList<QuarantinedLine> QuarantinedLines { get => _quarantined; init => _quarantined = FlatList<QuarantinedLine>.Of(value); }
 
     /// <summary>The quarantine files this run wrote to.</summary>
-    public IReadOnlyList<string> QuarantinePaths => QuarantinedLines.Select(q => q.Journal + ".quarantine").Distinct(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> QuarantinePaths => FlatList<string>.Of(QuarantinedLines.Select(q => q.Journal + ".quarantine").Distinct(StringComparer.Ordinal));
 
     /// <summary>The journal files read.</summary>
-    public IReadOnlyList<string> Journals { get; init; } = [];
+    public IReadOnlyList<string> Journals { get => _journals; init => _journals = FlatList<string>.Of(value); }
 
-    public IReadOnlyList<string> Problems { get; init; } = [];
+    public IReadOnlyList<string> Problems { get => _problems; init => _problems = FlatList<string>.Of(value); }
 }
 
 /// <summary>

@@ -25,11 +25,17 @@ public sealed record NewRecoveryRequest
 }
 
 /// <summary>One approval of a recovery request (unique per request and approver).</summary>
-public sealed record RecoveryApproval(Guid RequestId, string ApprovedBy, DateTimeOffset ApprovedAtUtc);
+public sealed record RecoveryApproval(Guid RequestId, string ApprovedBy, DateTimeOffset ApprovedAtUtc)
+{
+    /// <summary>"approver at time": how an approval reads in a CSV cell (the list joins them with ";").</summary>
+    public override string ToString() => $"{ApprovedBy} at {ApprovedAtUtc.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}";
+}
 
 /// <summary>A recovery request with its approvals so far.</summary>
 public sealed record RecoveryRequest : Anchoring.IAuditAnchored
 {
+    private FlatList<RecoveryApproval> _approvals = FlatList<RecoveryApproval>.Empty;
+
     public Guid RequestId { get; init; }
     public string KeyId { get; init; } = "";
     public string? KeyArn { get; init; }
@@ -41,7 +47,7 @@ public sealed record RecoveryRequest : Anchoring.IAuditAnchored
     public DateTimeOffset ExpiresAtUtc { get; init; }
     public int ApprovalsRequired { get; init; }
     public RecoveryRequestStatus Status { get; init; }
-    public IReadOnlyList<RecoveryApproval> Approvals { get; init; } = [];
+    public IReadOnlyList<RecoveryApproval> Approvals { get => _approvals; init => _approvals = FlatList<RecoveryApproval>.Of(value); }
 
     /// <summary>The audit chain head the Completed row of the request or approval that returned this reached (Sequence,
     /// RowHash); null when it was journaled, and for requests read from the store.</summary>

@@ -65,18 +65,24 @@ public sealed class ComplianceFinding
 }
 
 /// <summary>Counts of one check by status (Get-KeyCompliance -Summary has one per check).</summary>
-public sealed record ComplianceCheckCount(string Check, int Pass, int Fail, int NotApplicable, string Requirement);
+public sealed record ComplianceCheckCount(string Check, int Pass, int Fail, int NotApplicable, string Requirement)
+{
+    /// <summary>"Check pass/fail/n-a", for a CSV cell (the summary's Checks join them with ";").</summary>
+    public override string ToString() => $"{Check} {Pass}/{Fail}/{NotApplicable}";
+}
 
 /// <summary>What Get-KeyCompliance -Summary returns: keys judged, findings by status, and the counts per check.</summary>
 public sealed class ComplianceSummary
 {
+    private FlatList<ComplianceCheckCount> _checks = FlatList<ComplianceCheckCount>.Empty;
+
     public required string Environment { get; init; }
     public DateTimeOffset GeneratedAt { get; init; }
     public int Keys { get; init; }
     public int Pass { get; init; }
     public int Fail { get; init; }
     public int NotApplicable { get; init; }
-    public IReadOnlyList<ComplianceCheckCount> Checks { get; init; } = [];
+    public IReadOnlyList<ComplianceCheckCount> Checks { get => _checks; init => _checks = FlatList<ComplianceCheckCount>.Of(value); }
 
     /// <summary>True when no finding failed.</summary>
     public bool Compliant => Fail == 0;

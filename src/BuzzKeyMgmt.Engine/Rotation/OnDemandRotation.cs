@@ -120,6 +120,6 @@ public sealed class OnDemandRotation : KeyOperation<RotationResult>
     {
         KeyId = run.Target.KeyId, Alias = run.Target.Alias, Environment = run.Session.Environment, RotationState = _state,
         RequestedAt = _requestedAt, RotationDate = _rotationDate, PreviousRotationDate = _previous, Verified = true,
-        AuditId = run.CompletedRecord?.AuditId ?? Guid.Empty, Journaled = run.Journaled, Warnings = run.Warnings, Duration = run.Elapsed,
+        AuditId = run.CompletedRecord?.AuditId ?? Guid.Empty, Journaled = run.Journaled, Warnings = run.Warnings, DurationMs = (long)run.Elapsed.TotalMilliseconds,
     };
 }

@@ -107,7 +107,7 @@ public sealed class RotationPolicyChange : KeyOperation<RotationPolicyResult>
             RotationEnabled = final?.KeyRotationEnabled == true, RotationPeriodDays = final?.KeyRotationEnabled == true ? final.RotationPeriodInDays : null,
             NextRotationDate = final?.KeyRotationEnabled == true ? KeyStatusMapper.Utc(final.NextRotationDate) : null,
             Changed = _after is not null, Verified = true, AuditId = run.CompletedRecord?.AuditId ?? Guid.Empty, Journaled = run.Journaled,
-            Warnings = run.Warnings, Duration = run.Elapsed,
+            Warnings = run.Warnings, DurationMs = (long)run.Elapsed.TotalMilliseconds,
         };
     }
 }

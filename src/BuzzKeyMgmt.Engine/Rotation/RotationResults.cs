@@ -3,6 +3,8 @@ namespace BuzzKeyMgmt.Engine.Rotation;
 /// <summary>What Set-KeyRotationPolicy did to one key: automatic rotation before and after, read back.</summary>
 public sealed class RotationPolicyResult : Audit.Anchoring.IAuditAnchored
 {
+    private FlatList<string> _warnings = FlatList<string>.Empty;
+
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
@@ -17,8 +19,9 @@ public sealed class RotationPolicyResult : Audit.Anchoring.IAuditAnchored
     public bool Verified { get; init; }
     public Guid AuditId { get; init; }
     public bool Journaled { get; init; }
-    public IReadOnlyList<string> Warnings { get; init; } = [];
-    public TimeSpan Duration { get; init; }
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = FlatList<string>.Of(value); }
+    /// <summary>How long the operation took, in milliseconds (a number in CSV and JSON).</summary>
+    public long DurationMs { get; init; }
 
     /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
     public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }
@@ -38,6 +41,8 @@ public sealed class RotationPolicyResult : Audit.Anchoring.IAuditAnchored
 /// <summary>What Invoke-KeyRotation did to one key: the on-demand rotation KMS accepted, running or done.</summary>
 public sealed class RotationResult : Audit.Anchoring.IAuditAnchored
 {
+    private FlatList<string> _warnings = FlatList<string>.Empty;
+
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
@@ -55,8 +60,9 @@ public sealed class RotationResult : Audit.Anchoring.IAuditAnchored
     public bool Verified { get; init; }
     public Guid AuditId { get; init; }
     public bool Journaled { get; init; }
-    public IReadOnlyList<string> Warnings { get; init; } = [];
-    public TimeSpan Duration { get; init; }
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = FlatList<string>.Of(value); }
+    /// <summary>How long the operation took, in milliseconds (a number in CSV and JSON).</summary>
+    public long DurationMs { get; init; }
 
     /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
     public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }

@@ -5,9 +5,12 @@ namespace BuzzKeyMgmt.Engine.Status;
 /// <summary>What Get-KeyStatus reports about one key. Immutable; pipes into the action cmdlets by KeyId.</summary>
 public sealed class KeyStatus
 {
+    private FlatList<string> _aliases = FlatList<string>.Empty;
+    private FlatMap<string> _tags = FlatMap<string>.Empty;
+
     public required string KeyId { get; init; }
     public required string Arn { get; init; }
-    public IReadOnlyList<string> Aliases { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Aliases { get => _aliases; init => _aliases = FlatList<string>.Of(value); }
     public string? Description { get; init; }
     public required string State { get; init; }
     public bool Enabled { get; init; }
@@ -28,7 +31,7 @@ public sealed class KeyStatus
     public bool LastRotationDerived { get; init; }
 
     public DateTimeOffset? DeletionDate { get; init; }
-    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Tags { get => _tags; init => _tags = FlatMap<string>.Of(value); }
     public required string Environment { get; init; }
 
     /// <summary>The account the key is in (from its ARN).</summary>

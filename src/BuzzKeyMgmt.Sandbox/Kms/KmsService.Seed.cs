@@ -15,13 +15,18 @@ public sealed partial class KmsService
     /// description and tags, in the given <paramref name="mix"/>: key N's kind depends on N only. Creation dates lie
     /// 400-699 days before the sandbox clock; rotation dates are backdated, so no clock needs moving.
     /// </summary>
-    public int Seed(int count, string aliasPrefix, SeedMix mix)
+    public int Seed(int count, string aliasPrefix, SeedMix mix) => SeedKeys(count, aliasPrefix, mix).Count;
+
+    /// <summary>As <see cref="Seed(int, string, SeedMix)"/>, returning each key's id and the alias it got (&lt;aliasPrefix&gt;N,
+    /// or &lt;aliasPrefix&gt;N-&lt;first 8 of the id&gt; when that name was taken), in order.</summary>
+    public IReadOnlyList<(string KeyId, string Alias)> SeedKeys(int count, string aliasPrefix, SeedMix mix)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Seed at least one key.");
         if (!aliasPrefix.StartsWith("alias/", StringComparison.Ordinal) || aliasPrefix.StartsWith("alias/aws/", StringComparison.Ordinal))
             throw new ArgumentException("The alias prefix must start with alias/ (and not alias/aws/).", nameof(aliasPrefix));
         if (!Enum.IsDefined(mix)) throw new ArgumentOutOfRangeException(nameof(mix), mix, "Unknown seed mix.");
         var now = Now;
+        var seeded = new List<(string KeyId, string Alias)>(count);
         for (var i = 1; i <= count; i++)
         {
             var created = now.AddDays(-(400 + i % 300));
@@ -36,9 +41,13 @@ public sealed partial class KmsService
             }
             var name = $"{aliasPrefix}{i}";
             if (!_store.TryAddAlias(new KmsAlias(name, key.Id, created, created)))
-                _store.TryAddAlias(new KmsAlias($"{name}-{key.Id[..8]}", key.Id, created, created));
+            {
+                name = $"{name}-{key.Id[..8]}";
+                _store.TryAddAlias(new KmsAlias(name, key.Id, created, created));
+            }
+            seeded.Add((key.Id, name));
         }
-        return count;
+        return seeded;
     }
 
     private const int RotationCycle = 20;

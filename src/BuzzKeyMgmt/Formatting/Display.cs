@@ -14,4 +14,13 @@ public static class Display
     /// <summary>The value's text with unsafe characters escaped; null for null.</summary>
     public static string? Text(object? value) =>
         DisplayText.Neutralize(value is PSObject ps ? ps.BaseObject?.ToString() : value?.ToString());
+
+    /// <summary>
+    /// Says one line of what a cmdlet did, as Write-Host does: on the information stream tagged PSHOST, so it shows on the
+    /// console by default, never enters the pipeline, and is captured by <c>6&gt;&amp;1</c> or <c>-InformationVariable</c> and
+    /// silenced by <c>-InformationAction Ignore</c>. The text is neutralized (no control characters reach the terminal).
+    /// </summary>
+    public static void Say(PSCmdlet cmdlet, string line) =>
+        cmdlet.WriteInformation(new HostInformationMessage { Message = DisplayText.Neutralize(line) ?? "", NoNewLine = false },
+            new[] { "PSHOST", cmdlet.MyInvocation.MyCommand.Name });
 }

@@ -9,7 +9,7 @@
         AccountId   = 'The account to create the keys in: the sandbox''s own (default) or one of its member accounts (Start-KeyMgmtSandbox -MemberAccounts). Another is an error (AccountNotInSandbox).'
         Region      = 'The Region to create the keys in, one of the sandbox''s Regions (its Regions property); default its primary Region. A Region it does not serve is an error (RegionNotServed).'
     }
-    Outputs     = 'The number of keys created.'
+    Outputs     = 'SandboxKeys: Count, Region, AliasPrefix, Mix (Plain, RotationMix or FleetMix), KeyIds and Aliases (in order; an alias already taken gets the suffix -<first 8 characters of the key id>). Its text is the count.'
     Examples    = @(
         @{ Title = 'A fleet of 2,500 keys'; Code = 'Start-KeyMgmtSandbox; Add-KeyMgmtSandboxKey -Count 2500 -AliasPrefix alias/CEK_User_ -RotationMix'; Remarks = 'Then Get-KeyStatus -All reads them all.' }
         @{ Title = 'A second Region''s fleet'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; Add-KeyMgmtSandboxKey -Count 200 -Region eu-west-2 -RotationMix; $sandbox.KmsIn(''eu-west-2'').KeyFacts().Count'; Remarks = 'The keys exist in eu-west-2 only: a client signing for us-east-1 does not see them.' }

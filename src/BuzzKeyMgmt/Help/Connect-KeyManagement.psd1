@@ -30,7 +30,8 @@ call. Use it with -Session, or make it current with Select-KeyMgmtSession.
         NoSwitch        = 'Write the session and keep it without making it current (for an approver''s session beside yours; pass it with -Session, or switch with Select-KeyMgmtSession).'
         Name            = 'The session''s name in this PowerShell session (default <environment>/<role>); 1-100 ASCII letters, digits, ''.'', ''_'', ''/'', ''@'', ''+'' or ''-''. Connecting again under a name replaces the session of that name.'
     }
-    Outputs     = 'With -PassThru or -NoSwitch, the KeyMgmtSession: Name, Environment, Role, CallerArn, Operator, ExpiresAt, TimeLeft, IsCurrent, IsProduction, PromptText.'
+    Outputs     = 'With -PassThru or -NoSwitch, the KeyMgmtSession: Name, Environment, Role, CallerArn, Operator, ExpiresAt, TimeLeft, IsCurrent, IsProduction, PromptText. Without either, nothing in the pipeline: one line (Connected to <environment> as <role> (<caller ARN>), until <time>Z.) on the information stream, shown like Write-Host output, captured with 6>&1 or -InformationVariable, silenced with -InformationAction Ignore.'
+
     Examples    = @(
         @{ Title = 'Emergency role for an incident'; Code = 'Connect-KeyManagement -Environment production -Role Emergency -MfaCode 123456 -IncidentId INC-2026-0042'; Remarks = 'Assumes the Emergency role with MFA; the session name carries INC-2026-0042.'; Run = $false }
         @{ Title = 'Practise in the sandbox'; Code = 'Start-KeyMgmtSandbox; Connect-KeyManagement -Environment sandbox -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -PassThru'; Remarks = 'The sandbox registers the environment "sandbox" and gives the current MFA code of its virtual device.' }

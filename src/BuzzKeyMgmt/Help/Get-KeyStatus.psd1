@@ -21,6 +21,7 @@ each result names its Environment, AccountId and Region.
         Environment            = 'Environments to read, by name or wildcard (''prod-*'', ''*'' for every configured one): each with a session of its own (an open one of this session, else an Admin session connected from the same base credentials and kept, not made current), all at once, each account-Region at its own quota gates. An environment that cannot be reached is one error (EnvironmentUnreachable); the others go on. A name matching nothing stops the command before any AWS call. Not with -Session.'
         Session                = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
+    Related     = @('Get-KeyRotationDue', 'Get-KeyCompliance', 'Revoke-EncryptionKey', 'Invoke-KeyRotation')
     Outputs     = 'KeyStatus: KeyId, Arn, Aliases, Description, State, Enabled, KeySpec, KeyUsage, Origin, KeyManager, CreationDate, RotationEnabled, RotationPeriodDays, NextRotationDate, LastRotationDate, DeletionDate, Tags, Environment, AccountId, Region (the account and Region from the key''s ARN).'
     Examples    = @(
         @{ Title = 'Keys behind some aliases'; Code = '''alias/CEK_User_1'', ''alias/CEK_User_2'' | Get-KeyStatus'; Remarks = 'One KeyStatus per alias, in the order given.'; Setup = 'Start-KeyMgmtSandbox; $null = Add-KeyMgmtSandboxKey -Count 30 -AliasPrefix alias/CEK_User_; Connect-KeyManagement -Environment sandbox -Role Admin' }

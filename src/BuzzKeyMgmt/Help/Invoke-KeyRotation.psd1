@@ -19,7 +19,7 @@ time).
         RotationAction = 'Bound from a Get-KeyRotationDue item (its Action): keys marked None are skipped. Not meant to be typed.'
         RotationReason = 'Bound from a Get-KeyRotationDue item (its Reason), for the skip message. Not meant to be typed.'
     }
-    Outputs     = 'RotationResult: KeyId, Alias, RotationState (InProgress or Completed), RequestedAt, RotationDate, PreviousRotationDate, Verified, AuditId, Warnings, Duration.'
+    Outputs     = 'RotationResult: KeyId, Alias, RotationState (InProgress or Completed), RequestedAt, RotationDate, PreviousRotationDate, Verified, AuditId, Warnings, DurationMs.'
     Examples    = @(
         @{
             Title   = 'Rotate one key now'

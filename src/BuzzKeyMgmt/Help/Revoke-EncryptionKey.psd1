@@ -37,7 +37,7 @@ the digest and the alert's message id; -Debug adds throttled retries, quota-gate
         Force             = 'Do not ask for confirmation (-WhatIf and an explicit -Confirm still apply; MFA is never skipped).'
         MaxKeys           = 'The most keys one command may revoke (default 10, up to 100000). More stops the command before the first change, saying how many it was given; raise it after checking the list with -WhatIf.'
     }
-    Outputs     = 'RevocationResult: KeyId, Alias, Environment, IncidentId, PreviousState, State, Verified, AlreadyRevoked, DeletionDate, AuditId, AlertId (named by the Completed audit row and the message body), AlertMessageId (from SNS), AlertDelivery, Warnings, Duration, Journaled, StepMilliseconds.'
+    Outputs     = 'RevocationResult: KeyId, Alias, Environment, IncidentId, PreviousState, State, Verified, AlreadyRevoked, DeletionDate, AuditId, AlertId (named by the Completed audit row and the message body), AlertMessageId (from SNS), AlertDelivery, Warnings, DurationMs, Journaled, StepMilliseconds.'
     Examples    = @(
         @{
             Title   = 'Revoke a compromised key'

@@ -21,7 +21,7 @@ time).
         RotationAction     = 'Bound from a Get-KeyRotationDue item (its Action): keys marked None or Rotate are skipped. Not meant to be typed.'
         RotationReason     = 'Bound from a Get-KeyRotationDue item (its Reason), for the skip message. Not meant to be typed.'
     }
-    Outputs     = 'RotationPolicyResult: KeyId, Alias, PreviousRotationEnabled, PreviousRotationPeriodDays, RotationEnabled, RotationPeriodDays, NextRotationDate, Changed, Verified, AuditId, Warnings, Duration.'
+    Outputs     = 'RotationPolicyResult: KeyId, Alias, PreviousRotationEnabled, PreviousRotationPeriodDays, RotationEnabled, RotationPeriodDays, NextRotationDate, Changed, Verified, AuditId, Warnings, DurationMs.'
     Examples    = @(
         @{
             Title   = 'Rotate a key every 90 days'

@@ -22,7 +22,7 @@ VPC endpoint: STS or SNS requests sent there get 400 {"__type":"UnknownOperation
         PassThru       = 'Write the sandbox object: Endpoint, KmsOnlyEndpoint, AccountId, Region, Regions, Root, Users, role ARNs, MfaSerial, AlertTopicArn.'
         Wait           = 'Run in the foreground until Ctrl+C, then stop.'
     }
-    Outputs     = 'With -PassThru or -Wait, the SandboxServer.'
+    Outputs     = 'With -PassThru or -Wait, the SandboxServer. Without -Wait it says one line (Sandbox running at <endpoint> (account, Regions); environments ...) on the information stream, shown like Write-Host output, silenced with -InformationAction Ignore.'
     Examples    = @(
         @{ Title = 'Start, practise, stop'; Code = '$sandbox = Start-KeyMgmtSandbox -PassThru; $sandbox.Endpoint; Stop-KeyMgmtSandbox'; Remarks = 'Starts on a free port and shows the endpoint URL.' }
         @{ Title = 'Several accounts and Regions'; Code = 'Start-KeyMgmtSandbox -MemberAccounts 2; Get-KeyMgmtEnvironment -Name ''sandbox-acct*'' | Format-Table Name, AccountId, Region'; Remarks = 'Four environments: two accounts in two Regions each, with their own keys and quotas.' }

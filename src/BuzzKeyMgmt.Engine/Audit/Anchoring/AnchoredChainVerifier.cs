@@ -111,7 +111,8 @@ public sealed record AnchoredChainVerification
 
     public long StoreLastSequence => Chain.LastSequence;
     public string StoreLastRowHash => Chain.LastRowHash;
-    public TimeSpan Duration { get; init; }
+    /// <summary>How long the check took, in milliseconds.</summary>
+    public long DurationMs { get; init; }
 
     public override string ToString() => IsValid
         ? $"Chain valid against {(Mode == DigestCheck.Newest ? $"the newest of {DigestsListed}" : DigestsAuthenticated.ToString(System.Globalization.CultureInfo.InvariantCulture))} signed digest(s): {Chain.RowsChecked} rows, newest digest #{NewestDigest?.Number} (row {NewestDigest?.LastSequence})."
@@ -201,7 +202,7 @@ public static class AnchoredChainVerifier
             Findings = findings.OrderBy(f => f.Severity).ThenBy(f => f.Sequence ?? long.MaxValue).ThenBy(f => f.DigestNumber ?? long.MaxValue).ToArray(),
             Chain = chain, DigestFolder = folder.Path, DigestKeyArn = check.KeyArn, Mode = mode == DigestCheck.Newest ? DigestCheck.AllDigests : mode,
             DigestsListed = files.Count, DigestsRead = files.Count, DigestsAuthenticated = authenticated.Count, SignaturesChecked = signatures,
-            NewestDigest = newest, Duration = clock.Elapsed,
+            NewestDigest = newest, DurationMs = (long)clock.Elapsed.TotalMilliseconds,
         };
     }
 
@@ -239,7 +240,7 @@ public static class AnchoredChainVerifier
         return new AnchoredChainVerification
         {
             Findings = findings, Chain = chain, DigestFolder = folder.Path, DigestKeyArn = check.KeyArn, Mode = DigestCheck.Newest,
-            DigestsListed = numbers.Count, DigestsRead = 1, DigestsAuthenticated = 1, SignaturesChecked = 1, NewestDigest = newest, Duration = clock.Elapsed,
+            DigestsListed = numbers.Count, DigestsRead = 1, DigestsAuthenticated = 1, SignaturesChecked = 1, NewestDigest = newest, DurationMs = (long)clock.Elapsed.TotalMilliseconds,
         };
     }
 

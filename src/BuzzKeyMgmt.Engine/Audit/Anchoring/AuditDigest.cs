@@ -46,6 +46,9 @@ public sealed record AuditDigest
     /// <summary>The digest's own hash (lowercase hex), what the next digest names as PreviousDigestHash.</summary>
     public string Hash => AuditHasher.Sha256Hex(CanonicalText() + Field(Signature));
 
+    /// <summary>How a digest reads in a table or a CSV cell (the record's full text is its JSON file).</summary>
+    public override string ToString() => $"digest {Number} (rows {FirstSequence}-{LastSequence})";
+
     /// <summary>The file name this digest has in its folder: digest-NNNNNNNNNNNN.json.</summary>
     [JsonIgnore] public string FileName => FileNameOf(Number);
 

@@ -398,4 +398,7 @@ internal sealed class JournalHeldException(string message, Exception inner) : Au
 public sealed record QuarantinedLine(DateTimeOffset QuarantinedAtUtc, string Journal, int Line, string Reason, string Text)
 {
     internal static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>"journal:line reason": how a quarantined line reads in a table or a CSV cell (its Text is a property).</summary>
+    public override string ToString() => $"{Journal}:{Line} {Reason}";
 }

@@ -12,8 +12,8 @@ namespace BuzzKeyMgmt.Engine.Audit.SqlServer;
 public sealed class SqlConnectionEncryption
 {
     private readonly IReadOnlyList<UnencryptedConnection>? _unencrypted;
-    private readonly IReadOnlyList<string> _problems = Array.Empty<string>();
-    private readonly IReadOnlyList<string> _detail = Array.Empty<string>();
+    private readonly FlatList<string> _problems = FlatList<string>.Empty;
+    private readonly FlatList<string> _detail = FlatList<string>.Empty;
 
     /// <summary>The connection string without its secrets.</summary>
     public required string Target { get; init; }
@@ -82,10 +82,10 @@ public sealed class SqlConnectionEncryption
     public int? UnencryptedSessionCount => UnencryptedSessions?.Count;
 
     /// <summary>Every reason this connection is not shown compliant; empty when it is.</summary>
-    public IReadOnlyList<string> Problems { get => _problems; init => _problems = Array.AsReadOnly(value.ToArray()); }
+    public IReadOnlyList<string> Problems { get => _problems; init => _problems = new FlatList<string>(value.ToArray()); }
 
     /// <summary>Where each value came from, and why a value is missing.</summary>
-    public IReadOnlyList<string> Detail { get => _detail; init => _detail = Array.AsReadOnly(value.ToArray()); }
+    public IReadOnlyList<string> Detail { get => _detail; init => _detail = new FlatList<string>(value.ToArray()); }
 
     /// <summary>Reachable, encrypted with a validated certificate over TLS 1.2 or later, Encrypt required, no
     /// unencrypted session on the server: every check made and passed.</summary>

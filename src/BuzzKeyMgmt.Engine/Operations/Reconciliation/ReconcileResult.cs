@@ -5,6 +5,8 @@ namespace BuzzKeyMgmt.Engine.Operations.Reconciliation;
 /// <summary>What a reconciliation found of one interrupted operation (its RECONCILE rows say the same).</summary>
 public sealed class ReconcileResult
 {
+    private FlatList<string> _warnings = FlatList<string>.Empty;
+
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
@@ -21,5 +23,5 @@ public sealed class ReconcileResult
     /// <summary>The RECONCILE Completed row.</summary>
     public Guid AuditId { get; init; }
     public string? Error { get; init; }
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = FlatList<string>.Of(value); }
 }

@@ -3,12 +3,16 @@ namespace BuzzKeyMgmt.Engine.Operations.Recovery;
 /// <summary>What Restore-EncryptionKey did: the checks that passed, the state before and after, the access test.</summary>
 public sealed class RecoveryResult : Audit.Anchoring.IAuditAnchored
 {
+    private FlatList<string> _warnings = FlatList<string>.Empty;
+    private FlatMap<long> _steps = FlatMap<long>.Empty;
+    private FlatList<string> _approvedBy = FlatList<string>.Empty;
+
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
     public required string ChangeId { get; init; }
     public Guid RequestId { get; init; }
-    public IReadOnlyList<string> ApprovedBy { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> ApprovedBy { get => _approvedBy; init => _approvedBy = FlatList<string>.Of(value); }
     public required string PreviousState { get; init; }
     public required string State { get; init; }
     public bool DeletionCancelled { get; init; }
@@ -22,12 +26,13 @@ public sealed class RecoveryResult : Audit.Anchoring.IAuditAnchored
     /// <summary>SNS's MessageId, once published.</summary>
     public string? AlertMessageId { get; init; }
     public string AlertDelivery { get; init; } = "NoTopic";
-    public TimeSpan Duration { get; init; }
+    /// <summary>How long the operation took, in milliseconds (a number in CSV and JSON).</summary>
+    public long DurationMs { get; init; }
     public bool Journaled { get; init; }
 
     /// <summary>What the operator should know: the Completed row journaled, the alert queued.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
-    public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = FlatList<string>.Of(value); }
+    public IReadOnlyDictionary<string, long> StepMilliseconds { get => _steps; init => _steps = FlatMap<long>.Of(value); }
 
     /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
     public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }
@@ -45,6 +50,8 @@ public sealed class RecoveryResult : Audit.Anchoring.IAuditAnchored
 /// <summary>A GenerateDataKey + Decrypt round trip: the key can protect and reveal data again.</summary>
 public sealed class AccessTestResult : Audit.Anchoring.IAuditAnchored
 {
+    private FlatList<string> _warnings = FlatList<string>.Empty;
+
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
@@ -53,7 +60,7 @@ public sealed class AccessTestResult : Audit.Anchoring.IAuditAnchored
     public long DecryptMs { get; init; }
     public Guid AuditId { get; init; }
     public string? Error { get; init; }
-    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = FlatList<string>.Of(value); }
 
     /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
     public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }

@@ -97,7 +97,7 @@ public sealed class Restore : KeyOperation<RecoveryResult>
         KeyId = run.Target.KeyId, Alias = run.Target.Alias, Environment = run.Session.Environment, ChangeId = ChangeId!,
         RequestId = _request!.RequestId, ApprovedBy = _request.Approvals.Select(a => a.ApprovedBy).ToList(),
         PreviousState = run.InitialState ?? "", State = run.ReadBack?.State ?? "", DeletionCancelled = _cancelled, Verified = true,
-        AccessTestPassed = _accessPassed, AuditId = run.CompletedRecord?.AuditId ?? Guid.Empty, Duration = run.Elapsed, StepMilliseconds = run.Steps,
+        AccessTestPassed = _accessPassed, AuditId = run.CompletedRecord?.AuditId ?? Guid.Empty, DurationMs = (long)run.Elapsed.TotalMilliseconds, StepMilliseconds = run.Steps,
         Journaled = run.Journaled, Warnings = run.Warnings,
         AlertId = run.AlertId, AlertMessageId = run.Alert?.MessageId, AlertDelivery = run.Alert?.Delivery.ToString() ?? "NoTopic",
     };

@@ -108,7 +108,7 @@ public sealed class Revocation : KeyOperation<RevocationResult>
         KeyId = run.Target.KeyId, Alias = run.Target.Alias, Environment = run.Session.Environment, IncidentId = _request.IncidentId,
         PreviousState = run.InitialState ?? "", State = run.ReadBack?.State ?? "", Verified = true,
         AlreadyRevoked = AlreadyRevoked(run) && !NeedsChange(run), DeletionDate = _deletion,
-        AuditId = run.CompletedRecord?.AuditId ?? Guid.Empty, Duration = run.Elapsed, Journaled = run.Journaled, StepMilliseconds = run.Steps,
+        AuditId = run.CompletedRecord?.AuditId ?? Guid.Empty, DurationMs = (long)run.Elapsed.TotalMilliseconds, Journaled = run.Journaled, StepMilliseconds = run.Steps,
         AlertId = run.AlertId, AlertMessageId = run.Alert?.MessageId, AlertDelivery = run.Alert?.Delivery.ToString() ?? "NoTopic", Warnings = run.Warnings,
     };
 }

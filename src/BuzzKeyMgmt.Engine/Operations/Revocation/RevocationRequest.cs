@@ -15,6 +15,9 @@ public sealed record RevocationRequest(
 /// deletion date when scheduled, the audit row, the alert, how long it took, and whether the audit was journaled.</summary>
 public sealed class RevocationResult : Audit.Anchoring.IAuditAnchored
 {
+    private FlatList<string> _warnings = FlatList<string>.Empty;
+    private FlatMap<long> _steps = FlatMap<long>.Empty;
+
     public required string KeyId { get; init; }
     public string? Alias { get; init; }
     public required string Environment { get; init; }
@@ -38,10 +41,11 @@ public sealed class RevocationResult : Audit.Anchoring.IAuditAnchored
     public string AlertDelivery { get; init; } = "NoTopic";
 
     /// <summary>What the operator should know: audit journaled, alert queued.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
-    public TimeSpan Duration { get; init; }
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = FlatList<string>.Of(value); }
+    /// <summary>How long the operation took, in milliseconds (a number in CSV and JSON).</summary>
+    public long DurationMs { get; init; }
     public bool Journaled { get; init; }
-    public IReadOnlyDictionary<string, long> StepMilliseconds { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> StepMilliseconds { get => _steps; init => _steps = FlatMap<long>.Of(value); }
 
     /// <summary>The audit chain head this operation's Completed row reached (Sequence, RowHash); null when it was journaled.</summary>
     public Audit.Anchoring.AuditChainHead? ChainHead { get; private set; }

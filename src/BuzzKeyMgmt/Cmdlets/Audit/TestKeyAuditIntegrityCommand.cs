@@ -116,7 +116,7 @@ public sealed class TestKeyAuditIntegrityCommand : AuditCmdlet
             throw; // unreachable
         }
         WriteVerbose($"{result.DigestsListed} digest file(s), {result.DigestsRead} read ({result.Mode}), {result.DigestsAuthenticated} authenticated by {result.SignaturesChecked} signature check(s) " +
-                     $"with {result.DigestKeyArn}; {result.Chain.RowsChecked} rows walked in {result.Duration.TotalSeconds:0.00} s.");
+                     $"with {result.DigestKeyArn}; {result.Chain.RowsChecked} rows walked in {result.DurationMs / 1000.0:0.00} s.");
         foreach (var finding in result.Findings)
             WriteWarning($"{(finding.Severity == AuditFindingSeverity.Error ? "" : "(warning) ")}{finding.Kind}: {finding.Detail}");
         WriteObject(result);

@@ -108,6 +108,8 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
             ThrowTerminatingError(ToErrorRecord(ex, Name));
         }
         WriteVerbose($"Connected '{session.Name}'{(NoSwitch ? " (not made current)" : " (current)")}: {session.CallerArn}, expires {(session.ExpiresAt is { } at ? at.ToString("u") : "never")}.");
+        Display.Say(this, $"Connected '{session.Name}'{(NoSwitch ? " (not made current)" : "")} to {session.Environment} as {session.Role} ({session.CallerArn}), " +
+                          (session.ExpiresAt is { } until ? $"until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z." : "credentials do not expire."));
         if (PassThru || NoSwitch) WriteObject(session);
     }
 }

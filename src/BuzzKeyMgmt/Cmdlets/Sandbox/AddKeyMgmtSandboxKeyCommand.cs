@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BuzzKeyMgmt.Engine.Training;
 using BuzzKeyMgmt.Sandbox.Kms;
 
 namespace BuzzKeyMgmt.Cmdlets.Sandbox;
@@ -6,9 +7,9 @@ namespace BuzzKeyMgmt.Cmdlets.Sandbox;
 /// <summary>Seeds the sandbox with a fleet of keys (bypassing quotas, thousands per second), each with an alias; with
 /// -RotationMix a realistic mix of rotation settings and states, with -FleetMix a mixed fleet that also has longer
 /// periods, on-demand rotations, asymmetric and HMAC keys (see <see cref="SeedMix"/>). In the primary Region, or in another
-/// served one with -Region, in the sandbox's account or a member account with -AccountId.</summary>
+/// served one with -Region, in the sandbox's account or a member account with -AccountId. Writes one <see cref="SandboxKeys"/>: the count, the Region and each key's id and alias.</summary>
 [Cmdlet(VerbsCommon.Add, "KeyMgmtSandboxKey", SupportsShouldProcess = true, DefaultParameterSetName = "RotationMix")]
-[OutputType(typeof(int))]
+[OutputType(typeof(SandboxKeys))]
 public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
@@ -57,6 +58,6 @@ public sealed class AddKeyMgmtSandboxKeyCommand : SandboxCmdlet
         }
         if (!ShouldProcess($"sandbox at {sandbox.Endpoint} (account {account}, {region})", $"Create {Count} keys named {AliasPrefix}N")) return;
         var mix = FleetMix ? SeedMix.Fleet : RotationMix ? SeedMix.Rotation : SeedMix.Plain;
-        WriteObject(sandbox.KmsIn(account, region).Seed(Count, AliasPrefix, mix));
+        WriteObject(new SandboxKeys(region, AliasPrefix, mix.ToString(), sandbox.KmsIn(account, region).SeedKeys(Count, AliasPrefix, mix)));
     }
 }

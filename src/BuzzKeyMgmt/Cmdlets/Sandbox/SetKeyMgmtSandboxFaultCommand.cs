@@ -11,6 +11,7 @@ public sealed class SetKeyMgmtSandboxFaultCommand : SandboxCmdlet
 {
     [Parameter(ParameterSetName = "Count", Mandatory = true, Position = 0)]
     [Parameter(ParameterSetName = "Probability", Mandatory = true, Position = 0)]
+    [SupportsWildcards]
     [ValidatePattern(@"^(\*|(KMS|STS|SNS)\.(\*|[A-Za-z]+))\z")]
     public string Operation { get; set; } = "";
 

@@ -50,6 +50,9 @@ public sealed class StartKeyMgmtSandboxCommand : KeyMgmtCmdlet
             WriteVerbose($"Member accounts {string.Join(", ", server.MemberAccounts)}: environments {string.Join(", ", Engine.Training.SandboxHost.MemberEnvironmentNames(server))}.");
         WriteVerbose($"Sandbox listening at {server.Endpoint} (account {server.AccountId}, Regions {string.Join(", ", server.Regions)}, " +
                      $"quotas {(NoQuotas ? "off" : "on")}); KMS only at {server.KmsOnlyEndpoint}.");
+        if (!Wait)
+            Display.Say(this, $"Sandbox running at {server.Endpoint} (account {server.AccountId}, Regions {string.Join(", ", server.Regions)}); " +
+                              "environments sandbox, sandbox-approver1, sandbox-approver2. Stop-KeyMgmtSandbox stops it.");
         if (PassThru || Wait) WriteObject(server);
         if (!Wait) return;
 
