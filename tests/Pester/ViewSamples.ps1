@@ -63,6 +63,12 @@ $chain = @(Test-KeyAuditIntegrity | Where-Object { $_.PSObject.TypeNames[0] -eq 
 $sync = @(Sync-KeyAuditJournal -Confirm:$false)
 & $add 'BuzzKeyMgmt.Engine.Audit.AuditSyncResult' $sync @()
 
+$drill = Invoke-KeyRevocationDrill -Environment sandbox -WarningAction SilentlyContinue
+& $add 'BuzzKeyMgmt.Engine.Drills.DrillReport' $drill @($drill.DrillId, $drill.Environment, "$($drill.Status)")
+& $add 'BuzzKeyMgmt.Engine.Drills.DrillStep' $drill.Steps @($drill.Steps.Name)
+$history = @(Get-KeyDrillHistory -Environment sandbox)
+& $add 'BuzzKeyMgmt.Engine.Drills.DrillHistoryEntry' $history (@($history.DrillId) + @($history.Environment))
+
 $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
 $sql = @(Test-SqlConnectionEncryption -ConnectionString "Server=tcp:127.0.0.1,$port;Encrypt=True;Connect Timeout=1" -ErrorAction SilentlyContinue)
 & $add 'BuzzKeyMgmt.Engine.Audit.SqlServer.SqlConnectionEncryption' $sql @($sql.Server)

@@ -25,7 +25,11 @@ public sealed class DrillReport
     /// <summary>The recovery request the drill raised (the last one); approvers of a waiting drill approve this.</summary>
     public Guid? RequestId { get; init; }
 
-    public IReadOnlyList<DrillStep> Steps { get; init; } = [];
+    private FlatList<DrillStep> _steps = FlatList<DrillStep>.Empty;
+    private FlatList<string> _notCleaned = FlatList<string>.Empty;
+
+    /// <summary>Each step as it ran (exported to CSV as one ';'-joined cell of "Status Ms Name: Detail").</summary>
+    public IReadOnlyList<DrillStep> Steps { get => _steps; init => _steps = FlatList<DrillStep>.Of(value); }
 
     /// <summary>From the start of the revocation step (role included) to the key read back revoked; null without one.</summary>
     public long? TimeToRevokeMs { get; init; }
@@ -38,7 +42,7 @@ public sealed class DrillReport
     public string? Failure { get; init; }
 
     /// <summary>What the clean-up could not do (the drill key or alias left behind), each naming how to finish it.</summary>
-    public IReadOnlyList<string> NotCleaned { get; init; } = [];
+    public IReadOnlyList<string> NotCleaned { get => _notCleaned; init => _notCleaned = FlatList<string>.Of(value); }
 
     /// <summary>What to do next when the drill waits (the command that resumes it).</summary>
     public string? Next { get; init; }

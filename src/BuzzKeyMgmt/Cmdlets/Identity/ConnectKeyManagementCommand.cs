@@ -108,8 +108,9 @@ public sealed class ConnectKeyManagementCommand : KeyMgmtCmdlet
             ThrowTerminatingError(ToErrorRecord(ex, Name));
         }
         WriteVerbose($"Connected '{session.Name}'{(NoSwitch ? " (not made current)" : " (current)")}: {session.CallerArn}, expires {(session.ExpiresAt is { } at ? at.ToString("u") : "never")}.");
-        Display.Say(this, $"Connected '{session.Name}'{(NoSwitch ? " (not made current)" : "")} to {session.Environment} as {session.Role} ({session.CallerArn}), " +
-                          (session.ExpiresAt is { } until ? $"until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z." : "credentials do not expire."));
+        Display.Say(this, $"Connected to {session.Environment} as {session.Role} ({session.CallerArn}), " +
+                          (session.ExpiresAt is { } until ? $"until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z." : "credentials do not expire.") +
+                          (NoSwitch ? $" Session '{session.Name}' is not the current one (-NoSwitch)." : ""));
         if (PassThru || NoSwitch) WriteObject(session);
     }
 }
