@@ -29,7 +29,7 @@ foreach ($id in @(
         # the request
         'IncidentIdInvalid', 'ChangeIdInvalid', 'ReasonInvalid', 'InvalidKeyReference', 'KeyNotFound', 'PendingWindowWithoutDeletion',
         'MfaCodeMalformed', 'InvalidTimeRange', 'InvalidRecoveryRequest', 'RecoveryRequestNotFound',
-        'SessionNameInvalid', 'SessionNameInUse', 'RecoveryStatusUnknown', 'RequestIdInvalid')) {
+        'SessionNameInvalid', 'SessionNameInUse', 'RecoveryStatusUnknown', 'RequestIdInvalid', 'DrillNotFound', 'DrillFinished')) {
     $script:ErrorCodes[$id] = $script:ExitCodes.BadInput
 }
 foreach ($id in @(
@@ -47,7 +47,7 @@ foreach ($id in @(
 }
 foreach ($id in @(
         'AwsUnavailable', 'Throttled', 'LimitExceeded', 'EndpointUnreachable', 'AwsError', 'AwsErrorWithoutCode', 'UnexpectedFailure', 'OperationStopped', 'NoOutcome',
-        'ResultNotWritten',
+        'ResultNotWritten', 'ConnectFailed', 'EnvironmentReadFailed',
         'AuditStoreFailure', 'AuditChainConflict', 'AuditAppendOnlyViolation', 'InvalidAuditEntry', 'AuditJournalFailure')) {
     $script:ErrorCodes[$id] = $script:ExitCodes.AwsFailed
 }

@@ -166,14 +166,7 @@ Describe 'Break glass with the audit store down' {
 Import-Module '$(Get-BuiltModulePath)'
 `$s = Start-KeyMgmtSandbox -PassThru
 `$null = Add-KeyMgmtSandboxKey -Count 1 -AliasPrefix alias/drill-glass-
-`$op = `$s.Users | Where-Object Name -eq operator
-`$store = Join-Path '$dir' 'store/audit.db'
-`$env:BUZZKEYMGMT_CONFIG = Join-Path '$dir' 'environments.json'
-@{ environments = @{ lab = @{ region = `$s.Region; accountId = `$s.AccountId; endpointUrl = `$s.Endpoint; mfaSerialNumber = `$op.MfaSerial
-   roles = @{ admin = `$s.AdminRoleArn; emergency = `$s.EmergencyRoleArn; recovery = `$s.RecoveryRoleArn }
-   auditStore = @{ provider = 'Sqlite'; path = `$store } } } } | ConvertTo-Json -Depth 5 | Set-Content `$env:BUZZKEYMGMT_CONFIG
-`$env:AWS_ACCESS_KEY_ID = `$op.AccessKeyId; `$env:AWS_SECRET_ACCESS_KEY = `$op.SecretAccessKey
-`$env:AWS_CONFIG_FILE = '/dev/null'; `$env:AWS_SHARED_CREDENTIALS_FILE = '/dev/null'; `$env:AWS_EC2_METADATA_DISABLED = 'true'
+$(Get-SandboxEnvironmentScript -Name lab -ConfigPath (Join-Path $dir 'environments.json') -StorePath (Join-Path $dir 'store/audit.db'))
 `$null = Initialize-KeyAuditStore -Environment lab
 Connect-KeyManagement -Environment lab -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -IncidentId INC-2026-0042
 Rename-Item (Join-Path '$dir' 'store') 'store-away'
@@ -221,13 +214,7 @@ Describe 'A drill outside the sandbox' {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$(Get-BuiltModulePath)'
 `$s = Start-KeyMgmtSandbox -PassThru
-`$op = `$s.Users | Where-Object Name -eq operator
-`$env:BUZZKEYMGMT_CONFIG = Join-Path '$dir' 'environments.json'
-@{ environments = @{ staging = @{ region = `$s.Region; accountId = `$s.AccountId; endpointUrl = `$s.Endpoint; mfaSerialNumber = `$op.MfaSerial
-   roles = @{ admin = `$s.AdminRoleArn; emergency = `$s.EmergencyRoleArn; recovery = `$s.RecoveryRoleArn }; alertTopicArn = `$s.AlertTopicArn } } } |
-   ConvertTo-Json -Depth 5 | Set-Content `$env:BUZZKEYMGMT_CONFIG
-`$env:AWS_ACCESS_KEY_ID = `$op.AccessKeyId; `$env:AWS_SECRET_ACCESS_KEY = `$op.SecretAccessKey
-`$env:AWS_CONFIG_FILE = '/dev/null'; `$env:AWS_SHARED_CREDENTIALS_FILE = '/dev/null'; `$env:AWS_EC2_METADATA_DISABLED = 'true'
+$(Get-SandboxEnvironmentScript -Name staging -ConfigPath (Join-Path $dir 'environments.json') -AlertTopic)
 try { `$null = Invoke-KeyRevocationDrill -Environment staging; 'noCode=ran' } catch { "noCode=`$((`$_.FullyQualifiedErrorId -split ',')[0])" }
 `$w = Invoke-KeyRevocationDrill -Environment staging -MfaCode (Get-KeyMgmtSandboxMfaCode) -WarningVariable warned -WarningAction SilentlyContinue
 "status=`$(`$w.Status)"

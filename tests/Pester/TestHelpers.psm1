@@ -91,4 +91,23 @@ function New-SandboxKmsClient($Sandbox) {
         [Amazon.Runtime.BasicAWSCredentials]::new($Sandbox.Root.AccessKeyId, $Sandbox.Root.SecretAccessKey), $config)
 }
 
-Export-ModuleMember -Function New-SandboxKmsClient, New-ModulePowerShell, Get-BuiltModulePath, Get-RepoRoot, Get-NuGetCache, Invoke-FreshPwsh, Get-ClosedLoopbackPort
+# Script text for a fresh pwsh (Invoke-FreshPwsh) that has started the sandbox into $s: writes an environments file
+# ($ConfigPath) with one environment, $Name, pointing at the sandbox as a real environment would (its endpoint, account,
+# roles, the operator's MFA device; optionally its own SQLite store and the alert topic), and gives the operator's base
+# credentials through the standard AWS chain (environment variables, no credential files). A config-file environment is
+# not the sandbox's own: the drill and the cmdlets treat it as a real one.
+function Get-SandboxEnvironmentScript([string] $Name, [string] $ConfigPath, [string] $StorePath, [switch] $AlertTopic) {
+    $store = if ($StorePath) { "; auditStore = @{ provider = 'Sqlite'; path = '$StorePath' }" } else { '' }
+    $topic = if ($AlertTopic) { '; alertTopicArn = $s.AlertTopicArn' } else { '' }
+    @"
+`$op = `$s.Users | Where-Object Name -eq operator
+`$env:BUZZKEYMGMT_CONFIG = '$ConfigPath'
+@{ environments = @{ '$Name' = @{ region = `$s.Region; accountId = `$s.AccountId; endpointUrl = `$s.Endpoint; mfaSerialNumber = `$op.MfaSerial
+   roles = @{ admin = `$s.AdminRoleArn; emergency = `$s.EmergencyRoleArn; recovery = `$s.RecoveryRoleArn }$store$topic } } } |
+   ConvertTo-Json -Depth 5 | Set-Content `$env:BUZZKEYMGMT_CONFIG
+`$env:AWS_ACCESS_KEY_ID = `$op.AccessKeyId; `$env:AWS_SECRET_ACCESS_KEY = `$op.SecretAccessKey
+`$env:AWS_CONFIG_FILE = '/dev/null'; `$env:AWS_SHARED_CREDENTIALS_FILE = '/dev/null'; `$env:AWS_EC2_METADATA_DISABLED = 'true'
+"@
+}
+
+Export-ModuleMember -Function Get-SandboxEnvironmentScript, New-SandboxKmsClient, New-ModulePowerShell, Get-BuiltModulePath, Get-RepoRoot, Get-NuGetCache, Invoke-FreshPwsh, Get-ClosedLoopbackPort
