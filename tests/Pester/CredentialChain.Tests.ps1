@@ -31,8 +31,9 @@ $env:AWS_ACCESS_KEY_ID = $op.AccessKeyId; $env:AWS_SECRET_ACCESS_KEY = $op.Secre
 (Connect-KeyManagement -Environment lab -Role Emergency -MfaCode (Get-KeyMgmtSandboxMfaCode) -IncidentId INC-2026-0042 -PassThru).CallerArn
 '@)
         $r.ExitCode | Should -Be 0 -Because $r.Error
-        $r.Output[-2] | Should -Match ':user/operator$'
-        $r.Output[-1] | Should -Match 'assumed-role/BuzzKeyMgmtEmergency/operator@INC-2026-0042$'
+        $arns = @($r.Output | Where-Object { $_ -notlike 'Connected to *' })   # Connect's own one line goes to the host
+        $arns[-2] | Should -Match ':user/operator$'
+        $arns[-1] | Should -Match 'assumed-role/BuzzKeyMgmtEmergency/operator@INC-2026-0042$'
     }
 
     It 'takes them from a named profile with -ProfileName' {
