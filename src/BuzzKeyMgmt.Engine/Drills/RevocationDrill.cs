@@ -52,10 +52,12 @@ public sealed class RevocationDrill : IDisposable
     public async Task<DrillReport> RunAsync(KeyMgmtSession session, DrillPlan plan, CancellationToken stop)
     {
         var total = Stopwatch.StartNew();
+        // Bad input (ids the policy refuses, an unknown or finished DrillId) is refused from the store alone, before any AWS
+        // call: the session's runner reads the same environment's store as the Admin one will.
+        var trail = Runner(session).Trail;
+        var policy = PolicyOf(trail);
+        var (state, done) = Begin(trail, session, plan, policy);
         var admin = await session.ForRoleAsync(KeyMgmtRole.Admin, null, "The drill", stop).ConfigureAwait(false);
-        var runner = Runner(admin);
-        var policy = PolicyOf(runner.Trail);
-        var (state, done) = Begin(runner.Trail, admin, plan, policy);
         using var crew = new DrillCrew(_context, admin, plan);
         if (!crew.IsSandbox && plan.ResumeDrillId is null && NeedsEmergency(state) && plan.MfaCode is null && !admin.HoldsRoleSession(KeyMgmtRole.Emergency))
             throw new KeyMgmtException("EmergencyRoleRequired", FailureKind.PermissionDenied,
