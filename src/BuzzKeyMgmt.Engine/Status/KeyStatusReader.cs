@@ -16,7 +16,8 @@ namespace BuzzKeyMgmt.Engine.Status;
 /// back in input order. ListKeyRotations (100/s) is called only with IncludeRotationHistory. It streams: results are
 /// yielded as they are read, and what it holds at any time is bounded whatever the fleet's size (at most
 /// <see cref="TargetBuffer"/> listed keys waiting to be read and <see cref="ResultWindow"/> keys read or being read but not
-/// yet taken by the caller; the alias index, one name per alias, is the only thing that grows with the account).
+/// yet taken by the caller, plus at most <see cref="AliasWaitWindow"/> more while the account's aliases are still being
+/// listed; the alias index, one name per alias, is the only thing that grows with the account).
 /// However the caller stops
 /// reading (the end, a pipeline stopped early by <c>Select-Object -First</c>, Ctrl+C, an error), disposing the enumeration
 /// cancels every worker and returns only when none is running any more.
@@ -36,6 +37,12 @@ public sealed class KeyStatusReader
     /// one after another) and while the caller's pipeline is slower for a moment; never more, however slow the caller.</summary>
     public static int ResultWindow(int throttleLimit) => Math.Max(16_384, 4 * throttleLimit);
 
+    /// <summary>How many more keys may be read while the alias index is still loading. ListAliases returns at most 100
+    /// aliases a page, one page after another: 100,000 aliases take 1,000 pages, 15-30 s at in-Region latency, in which
+    /// the reads, at their quotas' 1,000 keys a second, would otherwise fill the window and wait. Given back as soon as
+    /// the index is loaded; a constant, so what a read holds still does not grow with the fleet.</summary>
+    public const int AliasWaitWindow = 49_152;
+
     /// <param name="gates">The quota gates of the session's account-Region, shared with every other operation of the context.</param>
     public KeyStatusReader(KeyMgmtSession session, KmsQuotaGates gates) : this(session, session.Kms, gates)
     {
@@ -53,6 +60,9 @@ public sealed class KeyStatusReader
 
     /// <summary>The result window (<see cref="ResultWindow"/> unless a test sets a smaller one).</summary>
     internal int? Window { get; init; }
+
+    /// <summary>The extra window while aliases load (<see cref="AliasWaitWindow"/> unless a test sets another).</summary>
+    internal int? AliasWait { get; init; }
 
     /// <summary>At most one progress report this often (tests set zero: one per key).</summary>
     internal TimeSpan ProgressEvery { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -72,7 +82,9 @@ public sealed class KeyStatusReader
         var results = Channel.CreateUnbounded<KeyStatusOutcome>(new UnboundedChannelOptions { SingleReader = true });
         var targets = Channel.CreateBounded<Target>(new BoundedChannelOptions(TargetBuffer)
             { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var window = new SemaphoreSlim(Window ?? ResultWindow(query.ThrottleLimit));
+        var extra = aliasIndex.IsCompleted ? 0 : AliasWait ?? AliasWaitWindow;
+        var window = new SemaphoreSlim((Window ?? ResultWindow(query.ThrottleLimit)) + extra);
+        var shrink = extra > 0 ? ShrinkWhenLoadedAsync(aliasIndex, window, extra, token) : Task.CompletedTask;
         var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, token), targets.Writer, token);
         var producer = ProduceAsync(targets.Reader.ReadAllAsync(token), query, aliasIndex, window, results.Writer, token);
         var progress = query.All || query.AliasPatterns.Count > 0 || query.Keys.Count > 1 ? new FleetProgress(Events, () => _total, ProgressEvery) : null;
@@ -104,10 +116,18 @@ public sealed class KeyStatusReader
         {
             // Ended early (the caller stopped reading, a stop, an error): no worker may go on reading the fleet.
             workers.Cancel();
-            await Quietly(Task.WhenAll(producer, listing, aliasIndex)).ConfigureAwait(false);
+            await Quietly(Task.WhenAll(producer, listing, aliasIndex, shrink)).ConfigureAwait(false);
             window.Dispose();
             progress?.Complete();
         }
+    }
+
+    /// <summary>Once the alias index is loaded (or failed), takes the extra window back: permits as they come free, so
+    /// that from then on no more than the result window is read ahead of the caller.</summary>
+    private static async Task ShrinkWhenLoadedAsync(Task aliasIndex, SemaphoreSlim window, int extra, CancellationToken cancellation)
+    {
+        await Quietly(aliasIndex).ConfigureAwait(false);
+        for (var i = 0; i < extra; i++) await window.WaitAsync(cancellation).ConfigureAwait(false);
     }
 
     private static async Task Quietly(Task task)

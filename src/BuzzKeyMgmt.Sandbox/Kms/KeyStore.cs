@@ -11,6 +11,7 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
 {
     private readonly ConcurrentDictionary<string, KmsKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _pendingDeletion = new(StringComparer.Ordinal);
     private long _sequence;
     private long _version;               // bumped by every add or removal of a key or alias
     private volatile Listing? _snapshot;   // a class, so readers never see half of one listing and half of another
@@ -104,11 +105,20 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
     /// <summary>Every alias whose key still exists, by name.</summary>
     public IReadOnlyList<KmsAlias> Aliases() => Snapshot().Aliases;
 
+    /// <summary>Keeps an eye on a key just put in PendingDeletion, so that listings drop it once its deletion date passes
+    /// (every change that schedules a deletion calls this, under the key's lock).</summary>
+    public void WatchDeletion(KmsKey key) => _pendingDeletion[key.Id] = 0;
+
     /// <summary>Sorted lists of keys and aliases, rebuilt only after a change: listing a fleet page by page must not
-    /// sort it again for every page. Keys whose deletion date may have passed are looked at first.</summary>
+    /// sort it again for every page, nor look at every key of the account. Keys pending deletion, the only ones that can
+    /// vanish by the clock alone, are looked at first (a cancelled deletion stops being watched).</summary>
     private Listing Snapshot()
     {
-        foreach (var pending in _keys.Values.Where(k => k.State == KmsKey.StatePendingDeletion)) Live(pending.Id);
+        foreach (var pending in _pendingDeletion)
+        {
+            var key = Live(pending.Key);
+            if (key is null || key.State != KmsKey.StatePendingDeletion) _pendingDeletion.TryRemove(pending.Key, out _);
+        }
         var version = Interlocked.Read(ref _version);
         if (_snapshot is { } cached && cached.Version == version) return cached;
         var keys = _keys.Values.OrderBy(k => k.Sequence).ToArray();

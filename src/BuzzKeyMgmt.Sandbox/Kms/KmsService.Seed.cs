@@ -38,6 +38,7 @@ public sealed partial class KmsService
                 key.Tags["DataClass"] = i % 3 == 0 ? "PII" : "Internal";
                 if (mix == SeedMix.Rotation || (mix == SeedMix.Fleet && i % FleetCycle < RotationCycle)) RotationMix(key, i % RotationCycle, now);
                 else if (mix == SeedMix.Fleet) FleetMix(key, i % FleetCycle, now);
+                if (key.State == KmsKey.StatePendingDeletion) _store.WatchDeletion(key);
             }
             var name = $"{aliasPrefix}{i}";
             if (!_store.TryAddAlias(new KmsAlias(name, key.Id, created, created)))

@@ -1,6 +1,7 @@
 using BuzzKeyMgmt.Engine.Configuration;
 using BuzzKeyMgmt.Engine.Context;
 using BuzzKeyMgmt.Engine.Status;
+using BuzzKeyMgmt.Sandbox.Realism;
 using BuzzKeyMgmt.Engine.Tests.Operations;
 
 namespace BuzzKeyMgmt.Engine.Tests.Status;
@@ -17,7 +18,7 @@ public sealed class KeyStatusReaderStreamingTests
         using var h = new RunnerHarness();
         h.Server.SeedKeys(300, "alias/stream-", rotationMix: false);
         var session = await h.ConnectAsync(KeyMgmtRole.Admin);
-        var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Window = 20 };
+        var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Window = 20, AliasWait = 0 };
 
         await using var results = reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 8 }, CancellationToken.None).GetAsyncEnumerator();
         Assert.True(await results.MoveNextAsync());
@@ -29,6 +30,33 @@ public sealed class KeyStatusReaderStreamingTests
         var taken = 1;
         while (await results.MoveNextAsync()) taken++;
         // The window only paces the read: every customer managed key still comes (the 300 and the harness's own).
+        Assert.Equal(h.Server.Kms.KeyFacts().Count(f => f.KeyManager == "CUSTOMER"), taken);
+    }
+
+    [Fact]
+    public async Task While_the_aliases_are_still_being_listed_the_reads_go_on_into_the_extra_window_and_give_it_back_after()
+    {
+        // ListAliases pages through 100 aliases at a time, one page after another: slowed here so that the key reads
+        // would wait on a 20-key window long before the alias index is loaded.
+        using var h = new RunnerHarness();
+        h.Server.SeedKeys(300, "alias/slow-", rotationMix: false);
+        var session = await h.ConnectAsync(KeyMgmtRole.Admin);
+        h.Server.Faults.Add(FaultRule.Latency("KMS.ListAliases", TimeSpan.FromMilliseconds(400)));
+        var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Window = 20, AliasWait = 100 };
+
+        await using var results = reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 8 }, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await results.MoveNextAsync());   // the first result needs the alias index: every page has been listed
+        Assert.True(h.Server.RequestCount("KMS.ListAliases") >= 4);
+        await Task.Delay(700);   // the caller is busy: 1 taken, the 2 AWS managed keys passed over, 20 + 100 in the window
+        var whileLoading = h.Server.RequestCount("KMS.DescribeKey");
+        Assert.InRange(whileLoading, 100, 1 + 2 + 20 + 100);
+
+        var taken = 1;
+        while (taken < 200 && await results.MoveNextAsync()) taken++;
+        await Task.Delay(700);   // the index is loaded: the extra window has been taken back, the reads stop 20 ahead
+        Assert.InRange(h.Server.RequestCount("KMS.DescribeKey"), taken, taken + 2 + 20);
+
+        while (await results.MoveNextAsync()) taken++;
         Assert.Equal(h.Server.Kms.KeyFacts().Count(f => f.KeyManager == "CUSTOMER"), taken);
     }
 

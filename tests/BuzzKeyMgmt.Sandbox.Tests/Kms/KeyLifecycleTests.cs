@@ -140,6 +140,30 @@ public sealed class KeyLifecycleTests
     }
 
     [Fact]
+    public void Listings_drop_a_key_whose_DeletionDate_passed_without_it_being_read_and_keep_a_cancelled_one()
+    {
+        // Listings look only at the keys pending deletion (not at every key of the account), so nothing but the
+        // listing itself may be what notices the date has passed.
+        var doomed = _f.CreateKey();
+        var spared = _f.CreateKey();
+        _f.Ok("CreateAlias", new { AliasName = "alias/doomed-unread", TargetKeyId = doomed });
+        _f.Ok("CreateAlias", new { AliasName = "alias/spared", TargetKeyId = spared });
+        string[] Keys() => _f.Ok("ListKeys", new { })["Keys"].AsArray().Select(k => k!["KeyId"]!.GetValue<string>()).ToArray();
+        string[] Aliases() => _f.Ok("ListAliases", new { })["Aliases"].AsArray().Select(a => a!["AliasName"]!.GetValue<string>()).ToArray();
+        Assert.Contains(doomed, Keys());   // a listing cached before the deletion is scheduled
+        _f.Ok("ScheduleKeyDeletion", new { KeyId = doomed, PendingWindowInDays = 7 });
+        _f.Ok("ScheduleKeyDeletion", new { KeyId = spared, PendingWindowInDays = 7 });
+        _f.Ok("CancelKeyDeletion", new { KeyId = spared });
+        Assert.Contains(doomed, Keys());
+        _f.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(doomed, Keys());
+        Assert.DoesNotContain("alias/doomed-unread", Aliases());
+        Assert.Contains(spared, Keys());
+        Assert.Contains("alias/spared", Aliases());
+        _f.Fails("DescribeKey", new { KeyId = doomed }, "NotFoundException", 404);
+    }
+
+    [Fact]
     public void ListKeys_pages_with_Limit_and_Marker_through_every_key_once()
     {
         var created = Enumerable.Range(0, 7).Select(_ => _f.CreateKey()).ToHashSet();
