@@ -68,6 +68,10 @@ public sealed class KmsQuotaGates
         _gates = (quotas ?? DefaultQuotas).ToDictionary(q => q.Key, q => new RateGate(q.Value * Headroom, BurstSeconds));
     }
 
+    /// <summary>The rate an operation is paced to (requests per second; the quota times <see cref="Headroom"/>), or null
+    /// for an operation without a gate.</summary>
+    public double? PacedRate(string operation) => _gates.TryGetValue(operation, out var gate) ? gate.RatePerSecond : null;
+
     public ValueTask WaitAsync(string operation, CancellationToken cancellation) =>
         _gates.TryGetValue(operation, out var gate) ? gate.WaitAsync(cancellation) : ValueTask.CompletedTask;
 

@@ -1,5 +1,6 @@
 using BuzzKeyMgmt.Engine.Configuration;
 using BuzzKeyMgmt.Engine.Context;
+using BuzzKeyMgmt.Engine.Kms;
 
 namespace BuzzKeyMgmt.Engine.Tests.Configuration;
 
@@ -43,5 +44,20 @@ public sealed class FleetConfigurationTests
         Assert.NotSame(registry.For("123456789012", "us-east-1"), registry.For("210987654321", "us-east-1"));
         Assert.Same(registry.For("123456789012", "us-east-1"), registry.For("123456789012", "us-east-1"));
         Assert.Equal(2, asked.Count);   // looked up once per account-Region, when its gates are made
+    }
+
+    [Fact]
+    public void Declared_quotas_pace_their_account_Region_whether_raised_or_a_share_below_the_default()
+    {
+        // A share leaves room for the account's other callers (bench/fleet-status.ps1 reads eight account-Regions so).
+        var e = ConfigurationFile.Parse(Env(""", "kmsQuotas": { "DescribeKey": 400, "GetKeyRotationStatus": 200, "ListKeys": 4000 }"""), "f.json")[0];
+        var registry = new QuotaGateRegistry(null, (account, _) => account == "123456789012" ? e.KmsQuotas : null);
+        var shared = registry.For("123456789012", "us-east-1");
+        Assert.Equal(400 * KmsQuotaGates.Headroom, shared.PacedRate("DescribeKey"));
+        Assert.Equal(200 * KmsQuotaGates.Headroom, shared.PacedRate("GetKeyRotationStatus"));
+        Assert.Equal(4000 * KmsQuotaGates.Headroom, shared.PacedRate("ListKeys"));
+        Assert.Equal(2000 * KmsQuotaGates.Headroom, shared.PacedRate("ListResourceTags"));   // not declared: the default
+        Assert.Equal(2000 * KmsQuotaGates.Headroom, registry.For("210987654321", "us-east-1").PacedRate("DescribeKey"));
+        Assert.Null(shared.PacedRate("Decrypt"));
     }
 }

@@ -48,6 +48,46 @@ public sealed class KeyStatusReaderStopTests
     }
 
     [Fact]
+    public async Task A_stop_while_the_aliases_are_still_being_listed_ends_the_listing_the_reads_and_the_window_s_return()
+    {
+        // The first result waits for the alias index; Ctrl+C before it comes must not leave the alias listing, the reads
+        // in the extra window or the task that takes that window back running, nor fail on a disposed semaphore.
+        var unobserved = new List<Exception>();
+        void Record(object? sender, UnobservedTaskExceptionEventArgs e) { lock (unobserved) unobserved.Add(e.Exception); }
+        TaskScheduler.UnobservedTaskException += Record;
+        try
+        {
+            var (h, session) = await FleetAsync(400);
+            using var _ = h;
+            h.Server.Faults.Add(FaultRule.Latency("KMS.ListAliases", TimeSpan.FromMilliseconds(500)));
+            var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Window = 10, AliasWait = 50 };
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(900));   // during the second page of five
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await foreach (var outcome in reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 8 }, stop.Token))
+                    Assert.Fail("no result can come before the alias index is loaded");
+            });
+            var described = h.Server.RequestCount("KMS.DescribeKey");
+            var aliasPages = h.Server.RequestCount("KMS.ListAliases");
+            await Task.Delay(1200);   // two more alias pages' worth
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
+            Assert.InRange(aliasPages, 1, 3);
+            Assert.Equal(aliasPages, h.Server.RequestCount("KMS.ListAliases"));
+            Assert.Equal(described, h.Server.RequestCount("KMS.DescribeKey"));
+            Assert.InRange(described, 12, 2 + 10 + 50);   // into the extra window, and no further
+            lock (unobserved) Assert.Empty(unobserved.SelectMany(e => e is AggregateException a ? a.InnerExceptions.AsEnumerable() : new[] { e }).OfType<ObjectDisposedException>());
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= Record;
+        }
+    }
+
+    [Fact]
     public async Task A_stop_mid_fleet_ends_every_worker_without_an_unobserved_failure()
     {
         // Latent bug: the slot semaphore was disposed while running workers still released it.
