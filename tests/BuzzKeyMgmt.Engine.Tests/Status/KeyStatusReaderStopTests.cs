@@ -59,23 +59,30 @@ public sealed class KeyStatusReaderStopTests
         {
             var (h, session) = await FleetAsync(400);
             using var _ = h;
-            h.Server.Faults.Add(FaultRule.Latency("KMS.ListAliases", TimeSpan.FromMilliseconds(500)));
+            h.Server.Faults.Add(FaultRule.Latency("KMS.ListAliases", TimeSpan.FromSeconds(1)));   // five pages: 5 s
             var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Window = 10, AliasWait = 50 };
-            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(900));   // during the second page of five
+            using var stop = new CancellationTokenSource();
+            var ctrlC = Task.Run(async () =>
+            {
+                // Ctrl+C once the reads have gone past the 10-key window into the extra one (or after 4 s, whichever first).
+                for (var waited = 0; waited < 4000 && h.Server.RequestCount("KMS.DescribeKey") < 12; waited += 20) await Task.Delay(20);
+                stop.Cancel();
+            });
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             {
                 await foreach (var outcome in reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 8 }, stop.Token))
                     Assert.Fail("no result can come before the alias index is loaded");
             });
+            await ctrlC;
             var described = h.Server.RequestCount("KMS.DescribeKey");
             var aliasPages = h.Server.RequestCount("KMS.ListAliases");
-            await Task.Delay(1200);   // two more alias pages' worth
+            await Task.Delay(1500);   // more than another alias page's worth
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
 
-            Assert.InRange(aliasPages, 1, 3);
+            Assert.InRange(aliasPages, 1, 4);   // stopped while the aliases were still being listed
             Assert.Equal(aliasPages, h.Server.RequestCount("KMS.ListAliases"));
             Assert.Equal(described, h.Server.RequestCount("KMS.DescribeKey"));
             Assert.InRange(described, 12, 2 + 10 + 50);   // into the extra window, and no further

@@ -41,7 +41,7 @@ public sealed class KeyStatusReaderStreamingTests
         using var h = new RunnerHarness();
         h.Server.SeedKeys(300, "alias/slow-", rotationMix: false);
         var session = await h.ConnectAsync(KeyMgmtRole.Admin);
-        h.Server.Faults.Add(FaultRule.Latency("KMS.ListAliases", TimeSpan.FromMilliseconds(400)));
+        h.Server.Faults.Add(FaultRule.Latency("KMS.ListAliases", TimeSpan.FromSeconds(1)));   // four pages: 4 s
         var reader = new KeyStatusReader(session, h.Context.Gates.For(session.AccountId, session.Region)) { Window = 20, AliasWait = 100 };
 
         await using var results = reader.ReadAsync(new KeyStatusQuery { All = true, ThrottleLimit = 8 }, CancellationToken.None).GetAsyncEnumerator();
