@@ -52,10 +52,7 @@ public sealed class KeyStatusReaderStopTests
     {
         // The first result waits for the alias index; Ctrl+C before it comes must not leave the alias listing, the reads
         // in the extra window or the task that takes that window back running, nor fail on a disposed semaphore.
-        var unobserved = new List<Exception>();
-        void Record(object? sender, UnobservedTaskExceptionEventArgs e) { lock (unobserved) unobserved.Add(e.Exception); }
-        TaskScheduler.UnobservedTaskException += Record;
-        try
+        await NoWorkerUsesADisposedSemaphore(async () =>
         {
             var (h, session) = await FleetAsync(400);
             using var _ = h;
@@ -78,30 +75,19 @@ public sealed class KeyStatusReaderStopTests
             var described = h.Server.RequestCount("KMS.DescribeKey");
             var aliasPages = h.Server.RequestCount("KMS.ListAliases");
             await Task.Delay(1500);   // more than another alias page's worth
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
 
             Assert.InRange(aliasPages, 1, 4);   // stopped while the aliases were still being listed
             Assert.Equal(aliasPages, h.Server.RequestCount("KMS.ListAliases"));
             Assert.Equal(described, h.Server.RequestCount("KMS.DescribeKey"));
             Assert.InRange(described, 12, 2 + 10 + 50);   // into the extra window, and no further
-            lock (unobserved) Assert.Empty(unobserved.SelectMany(e => e is AggregateException a ? a.InnerExceptions.AsEnumerable() : new[] { e }).OfType<ObjectDisposedException>());
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= Record;
-        }
+        });
     }
 
     [Fact]
     public async Task A_stop_mid_fleet_ends_every_worker_without_an_unobserved_failure()
     {
         // Latent bug: the slot semaphore was disposed while running workers still released it.
-        var unobserved = new List<Exception>();
-        void Record(object? sender, UnobservedTaskExceptionEventArgs e) { lock (unobserved) unobserved.Add(e.Exception); }
-        TaskScheduler.UnobservedTaskException += Record;
-        try
+        await NoWorkerUsesADisposedSemaphore(async () =>
         {
             var (h, session) = await FleetAsync(400);
             using var _ = h;
@@ -116,12 +102,25 @@ public sealed class KeyStatusReaderStopTests
             });
             var atEnd = h.Server.RequestCount("KMS.DescribeKey");
             await Task.Delay(300);
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
 
             Assert.Equal(atEnd, h.Server.RequestCount("KMS.DescribeKey"));
             Assert.InRange(atEnd, 20, 200);
+        });
+    }
+
+    /// <summary>Runs a stop scenario and fails if any task of it ended unobserved on a disposed semaphore (a worker still
+    /// releasing a slot or a window permit after the read was torn down).</summary>
+    private static async Task NoWorkerUsesADisposedSemaphore(Func<Task> scenario)
+    {
+        var unobserved = new List<Exception>();
+        void Record(object? sender, UnobservedTaskExceptionEventArgs e) { lock (unobserved) unobserved.Add(e.Exception); }
+        TaskScheduler.UnobservedTaskException += Record;
+        try
+        {
+            await scenario();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             lock (unobserved) Assert.Empty(unobserved.SelectMany(e => e is AggregateException a ? a.InnerExceptions.AsEnumerable() : new[] { e }).OfType<ObjectDisposedException>());
         }
         finally
