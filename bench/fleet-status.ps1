@@ -126,7 +126,8 @@ try {
     Add-Environment 'home' $sb.account $sb.region
     Add-Environment 'large' $sb.large $sb.region
     # The shared fleet's environments declare a share of each per-key operation's default quota (kmsQuotas).
-    $defaults = @{ DescribeKey = 2000; GetKeyRotationStatus = 1000; ListResourceTags = 2000; ListKeys = 500; ListAliases = 500 }   # AWS's defaults
+    # AWS's defaults (the engine's KmsQuotaGates.DefaultQuotas lives in the module's own load context, out of reach here).
+    $defaults = @{ DescribeKey = 2000; GetKeyRotationStatus = 1000; ListResourceTags = 2000; ListKeys = 500; ListAliases = 500 }
     $shares = @{}
     foreach ($operation in $defaults.Keys) { $shares[$operation] = [math]::Round($defaults[$operation] * $QuotaShare, 2) }
     $sharedNames = @()
@@ -208,9 +209,9 @@ try {
     $together = Get-KeyStatus -All -Environment $names -ErrorVariable togetherFailures -ProgressAction SilentlyContinue | Measure-Object
     $togetherSeconds = $sw.Elapsed.TotalSeconds
     $togetherCpu = Get-Cpu $cpu
-    $fleetRotatable = @(for ($i = 0; $i -lt $sb.fleet.Count; $i++) { if (-not $sb.fleet[$i].shared) { $sb.fleetRotatable[$i] } })
-    $sharedRotatable = @(for ($i = 0; $i -lt $sb.fleet.Count; $i++) { if ($sb.fleet[$i].shared) { $sb.fleetRotatable[$i] } })
-    $singleFloor = ($fleetRotatable | Measure-Object -Maximum).Maximum / 1000
+    $rotatable = @{ $false = @(); $true = @() }   # by shared
+    for ($i = 0; $i -lt $sb.fleet.Count; $i++) { $rotatable[[bool]$sb.fleet[$i].shared] += $sb.fleetRotatable[$i] }
+    $singleFloor = ($rotatable[$false] | Measure-Object -Maximum).Maximum / 1000
 
     # 3b. The shared fleet (each account-Region paced to its share): at once, then one after another.
     $cpu = Get-Cpu
@@ -222,7 +223,7 @@ try {
     $oneByOne = 0
     foreach ($name in $sharedNames) { $oneByOne += (Get-KeyStatus -All -Environment $name -ProgressAction SilentlyContinue | Measure-Object).Count }
     $oneByOneSeconds = $sw.Elapsed.TotalSeconds
-    $sharedFloor = [math]::Max(($sharedRotatable | Measure-Object -Maximum).Maximum / $shares.GetKeyRotationStatus, $KeysPerEnvironment / $shares.DescribeKey)
+    $sharedFloor = [math]::Max(($rotatable[$true] | Measure-Object -Maximum).Maximum / $shares.GetKeyRotationStatus, $KeysPerEnvironment / $shares.DescribeKey)
 
     ''
     '1. one account-Region, {0:N0} keys ({1} errors); warm-up (cold) {2:N2} s for {3} keys' -f $homeCount, @($failures).Count, $warmSeconds, $warm.Count

@@ -106,7 +106,7 @@ internal sealed partial class KeyStore(string accountId, string region, TimeProv
     public IReadOnlyList<KmsAlias> Aliases() => Snapshot().Aliases;
 
     /// <summary>Keeps an eye on a key just put in PendingDeletion, so that listings drop it once its deletion date passes
-    /// (every change that schedules a deletion calls this, under the key's lock).</summary>
+    /// (KmsService.Change calls this, under the key's lock, for every key a change leaves pending deletion).</summary>
     public void WatchDeletion(KmsKey key) => _pendingDeletion[key.Id] = 0;
 
     /// <summary>Sorted lists of keys and aliases, rebuilt only after a change: listing a fleet page by page must not

@@ -113,7 +113,6 @@ public sealed partial class KmsService
             k.State = KmsKey.StatePendingDeletion;
             k.PendingWindowInDays = window;
             k.DeletionDate = Now.AddDays(window);
-            _store.WatchDeletion(k);
             return KmsResponse.Write(w =>
             {
                 w.WriteString("KeyId", k.Arn);

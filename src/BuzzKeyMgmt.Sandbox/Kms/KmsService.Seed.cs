@@ -32,14 +32,14 @@ public sealed partial class KmsService
             var created = now.AddDays(-(400 + i % 300));
             var (spec, usage) = mix == SeedMix.Fleet ? FleetKeySpec(i % FleetCycle) : ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
             var key = _store.Add(spec, usage, "CUSTOMER", $"Seeded key {i} ({aliasPrefix}{i})", created);
-            lock (key.Gate)   // the key is visible to readers as soon as it is added
+            Change(key, k =>   // under the key's lock: it is visible to readers as soon as it is added
             {
-                key.Tags["Owner"] = $"team-{i % 7}";
-                key.Tags["DataClass"] = i % 3 == 0 ? "PII" : "Internal";
-                if (mix == SeedMix.Rotation || (mix == SeedMix.Fleet && i % FleetCycle < RotationCycle)) RotationMix(key, i % RotationCycle, now);
-                else if (mix == SeedMix.Fleet) FleetMix(key, i % FleetCycle, now);
-                if (key.State == KmsKey.StatePendingDeletion) _store.WatchDeletion(key);
-            }
+                k.Tags["Owner"] = $"team-{i % 7}";
+                k.Tags["DataClass"] = i % 3 == 0 ? "PII" : "Internal";
+                if (mix == SeedMix.Rotation || (mix == SeedMix.Fleet && i % FleetCycle < RotationCycle)) RotationMix(k, i % RotationCycle, now);
+                else if (mix == SeedMix.Fleet) FleetMix(k, i % FleetCycle, now);
+                return k;
+            });
             var name = $"{aliasPrefix}{i}";
             if (!_store.TryAddAlias(new KmsAlias(name, key.Id, created, created)))
             {

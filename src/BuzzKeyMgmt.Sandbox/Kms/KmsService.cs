@@ -78,14 +78,17 @@ public sealed partial class KmsService
         _store.TryAddAlias(new KmsAlias(alias, key.Id, key.CreationDate, key.CreationDate));
     }
 
-    /// <summary>Runs a change on one key under its lock, after bringing it up to the clock.</summary>
+    /// <summary>Runs a change on one key under its lock, after bringing it up to the clock. A key the change leaves
+    /// pending deletion is watched, so that listings drop it once its date passes.</summary>
     private T Change<T>(KmsKey key, Func<KmsKey, T> change)
     {
         lock (key.Gate)
         {
             key.Advance(Now);
             if (key.Deleted) throw KmsException.NotFound($"Key '{key.Arn}' does not exist");
-            return change(key);
+            var result = change(key);
+            if (key.State == KmsKey.StatePendingDeletion) _store.WatchDeletion(key);
+            return result;
         }
     }
 
