@@ -27,7 +27,7 @@ foreach ($id in @(
         'ModuleNotFound', 'ModuleNotLoaded', 'EnvironmentNotFound', 'ConfigurationInvalid', 'SqlConnectionStringInvalid',
         'RoleNotConfigured', 'ProfileNotFound', 'InvalidPolicy', 'EndpointUrlInvalid', 'WrongServiceEndpoint', 'AuditDigestKeyUnsupported',
         # the request
-        'IncidentIdInvalid', 'ChangeIdInvalid', 'ReasonInvalid', 'InvalidKeyReference', 'KeyNotFound', 'PendingWindowWithoutDeletion',
+        'IncidentIdInvalid', 'ChangeIdInvalid', 'ReasonInvalid', 'InvalidKeyReference', 'KeyNotFound', 'KeyNotInEnvironment', 'PendingWindowWithoutDeletion',
         'MfaCodeMalformed', 'InvalidTimeRange', 'InvalidRecoveryRequest', 'RecoveryRequestNotFound',
         'SessionNameInvalid', 'SessionNameInUse', 'RecoveryStatusUnknown', 'RequestIdInvalid', 'DrillNotFound', 'DrillFinished')) {
     $script:ErrorCodes[$id] = $script:ExitCodes.BadInput

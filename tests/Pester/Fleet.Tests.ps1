@@ -104,6 +104,34 @@ Describe 'Fleet reads across environments' {
         finally { $files | Remove-Item -ErrorAction SilentlyContinue }
     }
 
+    It 'gives a key ARN only to the environment of its account and Region: one that none of them holds is one error, with no AWS call for it' {
+        $home1 = 'sandbox-acct1-us-east-1'
+        $key = Get-KeyStatus -All -Environment $home1 | Select-Object -First 1
+        $nowhere = $key.Arn -replace ':us-east-1:', ':ap-southeast-2:'
+        $described = $Sandbox.RequestCount('KMS.DescribeKey')
+        $read = @(Get-KeyStatus -Environment 'sandbox-acct*' -KeyId $key.Arn, $nowhere -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $read.Count | Should -Be 1
+        $read[0].KeyId | Should -Be $key.KeyId
+        $read[0].Environment | Should -Be $home1
+        @($failures).Count | Should -Be 1 -Because 'the three other environments are not asked for a key their account-Region cannot hold'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'KeyNotInEnvironment,*'
+        $failures[0].TargetObject | Should -Be $nowhere
+        $failures[0].Exception.Message | Should -Match 'Region ap-southeast-2: none of the environments read'
+        ($Sandbox.RequestCount('KMS.DescribeKey') - $described) | Should -Be 1
+
+        # The same routing for compliance: key findings come from the key's own environment only.
+        $findings = @(Get-KeyCompliance -Environment 'sandbox-acct*' -KeyId $key.Arn -ErrorVariable complianceFailures)
+        @($complianceFailures).Count | Should -Be 0
+        @($findings | Where-Object Scope -ne 'Store').Environment | Sort-Object -Unique | Should -Be $home1
+
+        # One environment (the current session, the sandbox's own account): refused before any call, naming both sides.
+        $described = $Sandbox.RequestCount('KMS.DescribeKey')
+        $null = Get-KeyStatus -KeyId $key.Arn -ErrorVariable single -ErrorAction SilentlyContinue
+        $single[0].FullyQualifiedErrorId | Should -BeLike 'KeyNotInEnvironment,*'
+        $single[0].Exception.Message | Should -Match "account $($key.AccountId), Region us-east-1; environment 'sandbox' is account $($Sandbox.AccountId)"
+        $Sandbox.RequestCount('KMS.DescribeKey') | Should -Be $described
+    }
+
     It 'refuses a name that matches nothing, and -Session with -Environment, before any AWS call' {
         $before = $Sandbox.RequestCount('KMS.ListKeys')
         { Get-KeyStatus -All -Environment 'nosuch-*' } | Should -Throw -ErrorId 'EnvironmentNotFound,*'

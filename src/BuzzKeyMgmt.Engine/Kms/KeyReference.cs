@@ -47,6 +47,17 @@ public sealed partial record KeyReference(string Value, KeyReferenceKind Kind)
 
     public bool IsAlias => Kind is KeyReferenceKind.AliasName or KeyReferenceKind.AliasArn;
 
+    /// <summary>False for an ARN of another account or Region: KMS there can only answer NotFound. A key id or an alias
+    /// name may be in any account-Region.</summary>
+    public bool CanBeIn(string accountId, string region) =>
+        Kind is not (KeyReferenceKind.KeyArn or KeyReferenceKind.AliasArn)
+        || (ArnParts.Account(Value) == accountId && string.Equals(ArnParts.Region(Value), region, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Why a key ARN of another account-Region is refused in an environment, before any AWS call.</summary>
+    public KeyMgmtException NotIn(string environment, string accountId, string region) => new("KeyNotInEnvironment", FailureKind.InvalidArgument,
+        $"'{Value}' names a key in account {ArnParts.Account(Value)}, Region {ArnParts.Region(Value)}; environment '{environment}' is account {accountId}, Region {region}.",
+        "Read it in the environment of that account and Region (-Environment, or Connect-KeyManagement to it).");
+
     /// <summary>The alias name (alias/x) of an alias reference.</summary>
     public string? AliasName => Kind switch
     {

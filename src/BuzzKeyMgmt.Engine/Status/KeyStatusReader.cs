@@ -85,7 +85,7 @@ public sealed class KeyStatusReader
         var extra = aliasIndex.IsCompleted ? 0 : AliasWait ?? AliasWaitWindow;
         var window = new SemaphoreSlim((Window ?? ResultWindow(query.ThrottleLimit)) + extra);
         var shrink = extra > 0 ? ShrinkWhenLoadedAsync(aliasIndex, window, extra, token) : Task.CompletedTask;
-        var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, query, aliasIndex, token), targets.Writer, token);
+        var listing = ListAsync(TargetList.StreamAsync(_kms, _gates, _session, query, aliasIndex, token), targets.Writer, token);
         var producer = ProduceAsync(targets.Reader.ReadAllAsync(token), query, aliasIndex, window, results.Writer, token);
         var progress = query.All || query.AliasPatterns.Count > 0 || query.Keys.Count > 1 ? new FleetProgress(Events, () => _total, ProgressEvery) : null;
         progress?.Start();

@@ -2,6 +2,7 @@ using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using BuzzKeyMgmt.Engine.Aws;
 using System.Runtime.CompilerServices;
+using BuzzKeyMgmt.Engine.Identity;
 using BuzzKeyMgmt.Engine.Kms;
 
 namespace BuzzKeyMgmt.Engine.Status;
@@ -14,12 +15,15 @@ internal sealed record Target(string Reference, bool FromFleet, KeyMgmtException
 /// page by page as ListKeys returns them.</summary>
 internal static class TargetList
 {
-    public static async IAsyncEnumerable<Target> StreamAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates,
+    /// <param name="session">Whose account-Region the keys are read in: a key ARN of another is refused without a call.</param>
+    public static async IAsyncEnumerable<Target> StreamAsync(IAmazonKeyManagementService kms, KmsQuotaGates gates, KeyMgmtSession session,
         KeyStatusQuery query, Task<AliasIndex?> aliasListing, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in query.Keys)
-            if (seen.Add(key.Value)) yield return new Target(key.Value, FromFleet: false);
+            if (seen.Add(key.Value))
+                yield return key.CanBeIn(session.AccountId, session.Region) ? new Target(key.Value, FromFleet: false)
+                    : new Target(key.Value, FromFleet: false, key.NotIn(session.Environment, session.AccountId, session.Region));
         foreach (var text in query.AliasPatterns)
         {
             var pattern = new AliasPattern(text);

@@ -61,4 +61,22 @@ public class KeyReferenceTests
         Assert.True(new AliasPattern("alias/App*").HasWildcard);
         Assert.Equal("alias/App", new AliasPattern("arn:aws:kms:us-east-1:111122223333:alias/App").Text);
     }
+
+    [Theory]
+    [InlineData("1234abcd-12ab-34cd-56ef-1234567890ab", true)]
+    [InlineData("alias/CEK_User_1", true)]
+    [InlineData("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", true)]
+    [InlineData("arn:aws:kms:us-east-1:111122223333:alias/CEK_User_1", true)]
+    [InlineData("arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", false)]
+    [InlineData("arn:aws:kms:us-east-1:444455556666:alias/CEK_User_1", false)]
+    public void A_key_ARN_can_be_only_in_its_own_account_and_Region(string text, bool canBe)
+    {
+        Assert.Equal(canBe, KeyReference.Parse(text).CanBeIn("111122223333", "US-EAST-1"));
+        if (!canBe)
+        {
+            var refused = KeyReference.Parse(text).NotIn("prod", "111122223333", "us-east-1");
+            Assert.Equal("KeyNotInEnvironment", refused.ErrorId);
+            Assert.Contains("environment 'prod' is account 111122223333, Region us-east-1", refused.Message);
+        }
+    }
 }

@@ -57,7 +57,7 @@ public sealed class ExportKeyComplianceReportCommand : FleetReadCmdlet
     /// <summary>One report per reachable environment (the file of -Path itself when only one environment is named).</summary>
     private void AcrossTheFleet(string target)
     {
-        var sessions = EnvironmentSessions();
+        var sessions = EnvironmentSessions(NamedKeys);
         var gathering = new List<(Engine.Identity.KeyMgmtSession Session, Task<ComplianceReport> Report, List<ComplianceOutcome> Failures)>();
         foreach (var s in sessions)
         {
@@ -66,7 +66,7 @@ public sealed class ExportKeyComplianceReportCommand : FleetReadCmdlet
             var failures = new List<ComplianceOutcome>();
             var events = new Engine.Fleet.EnvironmentEvents(Events, s.Environment, 4000 + gathering.Count, -1);
             var assessor = new ComplianceAssessor(s, Context.Gates.For(s.AccountId, s.Region), trail, policy) { Events = events };
-            gathering.Add((s, ComplianceExport.GatherAsync(assessor, s, policy, Query(), f => { lock (failures) failures.Add(f); }, Cancellation), failures));
+            gathering.Add((s, ComplianceExport.GatherAsync(assessor, s, policy, Query() with { Keys = KeysIn(s, NamedKeys) }, f => { lock (failures) failures.Add(f); }, Cancellation), failures));
         }
         var single = Environment!.Length == 1 && !Environment[0].AsSpan().ContainsAny("*?[") && sessions.Count == 1;
         foreach (var (session, gather, failures) in gathering)

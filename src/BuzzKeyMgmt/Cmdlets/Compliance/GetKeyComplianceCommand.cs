@@ -51,7 +51,7 @@ public sealed class GetKeyComplianceCommand : FleetReadCmdlet
     /// one summary per environment.</summary>
     private void AcrossTheFleet()
     {
-        var sessions = EnvironmentSessions();
+        var sessions = EnvironmentSessions(NamedKeys);
         var policies = new Dictionary<string, (Engine.Audit.AuditTrail Trail, Engine.Policy.PolicySettings Policy)>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in sessions)
         {
@@ -65,7 +65,7 @@ public sealed class GetKeyComplianceCommand : FleetReadCmdlet
         {
             var (trail, policy) = policies[s.Environment];
             var assessor = assessors[s.Environment] = new ComplianceAssessor(s, Context.Gates.For(s.AccountId, s.Region), trail, policy) { Events = events };
-            return OneEnvironment(assessor, query, ct);
+            return OneEnvironment(assessor, query with { Keys = KeysIn(s, NamedKeys) }, ct);
         }, outcome =>
         {
             if (outcome.Failure is not null) WriteError(ToErrorRecord(outcome.Failure, outcome.Target));

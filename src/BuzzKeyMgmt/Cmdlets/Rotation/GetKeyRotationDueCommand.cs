@@ -18,11 +18,11 @@ public sealed class GetKeyRotationDueCommand : FleetReadCmdlet
     {
         if (AcrossEnvironments)
         {
-            var sessions = EnvironmentSessions();
+            var sessions = EnvironmentSessions(NamedKeys);
             var policies = sessions.ToDictionary(s => s, s => (Trail: Context.Audit.Trail(s), Days: 0));
             foreach (var s in sessions) policies[s] = (policies[s].Trail, PolicyOf(policies[s].Trail).RotationPeriodDays);
             StreamEnvironments(sessions, (s, events, ct) =>
-                new RotationDueReader(s, Context.Gates.For(s.AccountId, s.Region), policies[s].Trail, policies[s].Days) { Events = events }.ReadAsync(Query(), ct),
+                new RotationDueReader(s, Context.Gates.For(s.AccountId, s.Region), policies[s].Trail, policies[s].Days) { Events = events }.ReadAsync(Query() with { Keys = KeysIn(s, NamedKeys) }, ct),
                 Write);
             return;
         }

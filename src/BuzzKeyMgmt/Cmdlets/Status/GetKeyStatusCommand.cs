@@ -62,8 +62,9 @@ public sealed class GetKeyStatusCommand : MultiEnvironmentCmdlet
         };
         if (AcrossEnvironments)
         {
-            StreamEnvironments(EnvironmentSessions(),
-                (session, events, ct) => new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region)) { Events = events }.ReadAsync(query, ct),
+            StreamEnvironments(EnvironmentSessions(_keys),
+                (session, events, ct) => new KeyStatusReader(session, Context.Gates.For(session.AccountId, session.Region)) { Events = events }
+                    .ReadAsync(query with { Keys = KeysIn(session, _keys) }, ct),
                 Write);
             return;
         }

@@ -3,6 +3,7 @@ using BuzzKeyMgmt.Engine;
 using BuzzKeyMgmt.Engine.Events;
 using BuzzKeyMgmt.Engine.Fleet;
 using BuzzKeyMgmt.Engine.Identity;
+using BuzzKeyMgmt.Engine.Kms;
 using BuzzKeyMgmt.Validation;
 
 namespace BuzzKeyMgmt.Cmdlets.Status;
@@ -32,9 +33,10 @@ public abstract class MultiEnvironmentCmdlet : KeyMgmtCmdlet
     protected bool AcrossEnvironments => Environment is { Length: > 0 };
 
     /// <summary>The sessions of the environments -Environment names: connected as needed, concurrently; one error for each
-    /// environment that cannot be reached. Stops the command when a name matches nothing (before any AWS call) or when
-    /// -Session is given too.</summary>
-    protected IReadOnlyList<KeyMgmtSession> EnvironmentSessions()
+    /// environment that cannot be reached, and one for each key ARN in <paramref name="keys"/> that none of them can hold
+    /// (see <see cref="KeysIn"/>). Stops the command when a name matches nothing (before any AWS call) or when -Session is
+    /// given too.</summary>
+    protected IReadOnlyList<KeyMgmtSession> EnvironmentSessions(IReadOnlyList<KeyReference> keys)
     {
         if (Session is not null)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pass -Session or -Environment, not both: -Environment reads each environment with a session of its own."),
@@ -62,8 +64,18 @@ public abstract class MultiEnvironmentCmdlet : KeyMgmtCmdlet
                 sessions.Add(e.Session);
             }
         }
+        foreach (var key in keys.Where(k => sessions.Count > 0 && !sessions.Any(s => k.CanBeIn(s.AccountId, s.Region))))
+            WriteError(ToErrorRecord(new KeyMgmtException("KeyNotInEnvironment", FailureKind.InvalidArgument,
+                $"'{key.Value}' names a key in account {ArnParts.Account(key.Value)}, Region {ArnParts.Region(key.Value)}: none of the environments read " +
+                $"({string.Join(", ", sessions.Select(s => $"{s.Environment}: {s.AccountId}, {s.Region}"))}) is that account and Region.",
+                "Add the environment of that account and Region to -Environment."), key.Value));
         return sessions;
     }
+
+    /// <summary>The keys an environment's read is given: a key ARN goes only to the environment of its account and Region
+    /// (elsewhere KMS could only answer NotFound); key ids and alias names go to every environment.</summary>
+    protected static IReadOnlyList<KeyReference> KeysIn(KeyMgmtSession session, IReadOnlyList<KeyReference> keys) =>
+        keys.Where(k => k.CanBeIn(session.AccountId, session.Region)).ToList();
 
     /// <summary>Reads every session's stream at once and writes each result on the pipeline thread as it comes; a stream that
     /// fails is one error for its environment. Progress: one activity for the fleet and one per environment under it.</summary>
