@@ -11,6 +11,12 @@ public static class KeyLookup
 {
     public static async Task<ResolvedKey> ResolveAsync(OperationRun run, KeyReference key)
     {
+        if (!key.CanBeIn(run.Session.AccountId, run.Session.Region))
+        {
+            // KMS here could only answer NotFound: no call is made (the attempt is still audited, then refused).
+            run.Say($"Resolved {key.Value}: an ARN of account {ArnParts.Account(key.Value)}, Region {ArnParts.Region(key.Value)}, not this environment's (no call).");
+            return new ResolvedKey(key.Value, null, key.AliasName, null);
+        }
         KeyMetadata metadata;
         try
         {
@@ -39,6 +45,12 @@ public static class KeyLookup
     /// account or Region is the usual cause), as Get-KeyStatus says it.</summary>
     public static KeyMgmtException NotFound(OperationRun run, string what) =>
         new("KeyNotFound", FailureKind.ObjectNotFound,
-            $"{what}: no such key in environment '{run.Session.Environment}' (account {run.Session.AccountId}, {run.Session.Region}).",
+            $"{what}: no such key in environment '{run.Session.Environment}' (account {run.Session.AccountId}, {run.Session.Region}){Elsewhere(run)}.",
             "Check the key id or alias, and that it belongs to this account and Region (Get-KeyStatus -Alias '*' lists the aliases).");
+
+    /// <summary>", the ARN names account A, Region R" when the operation's key is an ARN of another account-Region.</summary>
+    private static string Elsewhere(OperationRun run) =>
+        KeyReference.TryParse(run.Target.KeyId, out var key) && !key!.CanBeIn(run.Session.AccountId, run.Session.Region)
+            ? $"; the ARN names account {ArnParts.Account(key.Value)}, Region {ArnParts.Region(key.Value)}: run it in that environment"
+            : "";
 }

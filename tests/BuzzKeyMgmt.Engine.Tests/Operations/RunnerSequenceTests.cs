@@ -109,6 +109,32 @@ public sealed class RunnerSequenceTests
     }
 
     [Fact]
+    public async Task A_key_ARN_of_another_Region_is_audited_then_refused_without_asking_KMS_and_says_where_it_is()
+    {
+        using var h = new RunnerHarness();
+        var session = await h.ConnectAsync(KeyMgmtRole.Emergency);
+        using var runner = h.Runner(session);
+        var elsewhere = $"arn:aws:kms:ap-southeast-2:{session.AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        // First a key looked up in this Region and not found: it asks KMS (and the runner's first run makes its one-time calls).
+        var before = h.Server.RequestCount("KMS.DescribeKey");
+        await Assert.ThrowsAsync<OperationFailedException>(() => runner.RunAsync(Revoke(Kms.KeyReference.Parse("alias/never-made-here")), CancellationToken.None));
+        var lookedUp = h.Server.RequestCount("KMS.DescribeKey") - before;
+        var described = h.Server.RequestCount("KMS.DescribeKey");
+
+        var e = await Assert.ThrowsAsync<OperationFailedException>(() =>
+            runner.RunAsync(Revoke(Kms.KeyReference.Parse(elsewhere)), CancellationToken.None));
+
+        Assert.Equal(("KeyNotFound", FailureKind.ObjectNotFound), (e.ErrorId, e.Kind));
+        Assert.Contains($"the ARN names account {session.AccountId}, Region ap-southeast-2", e.Message);
+        Assert.True(lookedUp >= 1);
+        Assert.Equal(described, h.Server.RequestCount("KMS.DescribeKey"));
+        Assert.Equal(0, h.Server.RequestCount("KMS.DisableKey"));
+        var rows = h.Store.Query(new AuditQuery { KeyId = elsewhere }).OrderBy(r => r.Sequence).ToList();
+        Assert.Equal(new[] { AuditPhase.Started, AuditPhase.Completed }, rows.Select(r => r.Phase));
+        Assert.Equal("KeyNotFound", rows[1].ErrorCode);
+    }
+
+    [Fact]
     public async Task Resolve_denied_in_recovery_ends_in_a_completed_row_and_a_typed_error_not_a_raw_sdk_exception()
     {
         // Latent bug: RecoveryService resolved keys outside any try, so AccessDenied escaped raw and no row was written.
