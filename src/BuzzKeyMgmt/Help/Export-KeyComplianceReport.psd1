@@ -18,7 +18,7 @@ replaced only with -Force. Writes the file's FileInfo.
         All               = 'Report the whole fleet (the default when no key is named).'
         IncludeAwsManaged = 'Also report AWS managed keys.'
         ThrottleLimit     = 'How many keys are read at once (1-256; default 48); the quota gates pace the calls whatever this is.'
-        Environment       = 'Environments to read, by name or wildcard (''prod-*'', ''*'' for every configured one): each with a session of its own (an open one of this session, else an Admin session connected from the same base credentials and kept, not made current), all at once, each account-Region at its own quota gates. An environment that cannot be reached is one error (EnvironmentUnreachable); the others go on. A name matching nothing stops the command before any AWS call. Not with -Session.'
+        Environment       = 'Environments to read, by name or wildcard (''prod-*'', ''*'' for every configured one): each with a session of its own (an open one of this session, else an Admin session connected from the same base credentials and kept, not made current), all at once, each account-Region at its own quota gates. An environment that cannot be reached is one error (EnvironmentUnreachable); the others go on. A name matching nothing stops the command before any AWS call. A key ARN in -KeyId is read only in the environment of its account and Region (one KeyNotInEnvironment error when none of them is). Not with -Session.'
         Session           = 'A session to use instead of the current one (from Connect-KeyManagement -NoSwitch, or Get-KeyMgmtSession -Name).'
     }
     Outputs     = 'System.IO.FileInfo of the written report (one per environment with -Environment).'
